@@ -1,0 +1,20 @@
+// One vitest run covers every package's and app's tests; each is a named project (`--project <name>`).
+import { defineConfig } from 'vitest/config';
+
+const packages = ['protocol', 'scheduler', 'primary', 'worker', 'cluster'];
+const apps = ['examples', 'bench'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      ...packages.map((name) => ({
+        test: { name, root: `packages/${name}`, include: ['test/**/*.test.ts'] },
+      })),
+      ...apps.map((name) => ({
+        test: { name, root: `apps/${name}`, include: ['test/**/*.test.ts'] },
+      })),
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
