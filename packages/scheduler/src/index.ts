@@ -1,1 +1,35 @@
-export {};
+// @shoal/scheduler: pluggable connection scheduling for a cluster primary — pure decision logic, no I/O.
+export { type AddWorkerOptions, Dispatcher, type DispatcherOptions } from './dispatcher.js';
+export {
+  type CodedError,
+  InvalidPickError,
+  SharedStrategyError,
+  ShoalSchedulerError,
+  UnknownStrategyError,
+  WorkerExistsError,
+} from './errors.js';
+export {
+  resolveStrategy,
+  SCHED_NONE,
+  SCHED_RR,
+  type StrategyName,
+  type StrategyOptions,
+  type StrategySpec,
+  strategyAliases,
+  strategyNames,
+} from './resolve-strategy.js';
+export { type ConsistentHashOptions, ConsistentHashStrategy } from './strategies/consistent-hash.js';
+export { LeastConnectionsStrategy } from './strategies/least-connections.js';
+export { type PowerOfTwoOptions, PowerOfTwoStrategy } from './strategies/power-of-two.js';
+export { RoundRobinStrategy } from './strategies/round-robin.js';
+export { SharedStrategy } from './strategies/shared.js';
+export { WeightedRoundRobinStrategy } from './strategies/weighted-round-robin.js';
+export type {
+  ConnectionInfo,
+  Strategy,
+  StrategyFunction,
+  StrategyMode,
+  WorkerId,
+  WorkerLoad,
+  WorkerView,
+} from './strategy.js';

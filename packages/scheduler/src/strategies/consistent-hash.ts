@@ -1,0 +1,233 @@
+// Consistent hashing with bounded loads: sticky by a key, moving few keys when workers come and go, and
+// never placing a new key on a worker already far above the average.
+import { hashString, pointHash } from '../hash.js';
+import type { ConnectionInfo, Strategy, WorkerView } from '../strategy.js';
+import {
+  validateBoolean,
+  validateFunction,
+  validateInteger,
+  validateLimit,
+  validateNumberAtLeast,
+  validateObject,
+} from '../validate.js';
+
+export interface ConsistentHashOptions {
+  /** Load bound: a new key goes to no worker with ⌈(1 + ε) · average⌉ connections or more (default 0.25; Infinity: no bound). */
+  epsilon?: number;
+  /** Ring points per unit of weight (default 160). */
+  virtualNodes?: number;
+  /** Keys remembered for stickiness, least recently used forgotten first (default 65536; 0: none). */
+  maxKeys?: number;
+  /** The sticky key of a connection (default: `routingKey ?? remoteAddress`); undefined: no key. */
+  key?: (connection: ConnectionInfo) => string | undefined;
+  /** Whether the primary must fill `remoteAddress` (default true, as the default key needs it). */
+  needsPeer?: boolean;
+}
+
+/** Slots the ring can tell apart (a dispatcher's slots stay below its largest number of workers at once). */
+const SLOTS = 2 ** 20;
+
+function defaultKey(connection: ConnectionInfo): string | undefined {
+  return connection.routingKey ?? connection.remoteAddress;
+}
+
+/**
+ * Sticky routing by `key(connection)`. A key seen before goes back to its worker — even above the load bound,
+ * and even if that means waiting while the worker is not ready: a session must not move. A new key (or one
+ * whose worker left) walks the hash ring clockwise from its hash to the first worker whose live-plus-pending
+ * connections are below ⌈(1 + ε) · (m + 1) · weight / W⌉, m and W being the total load and weight of the
+ * workers offered (Mirrokni, Thorup and Zadimoghaddam's bounded loads). Ring points belong to dispatcher
+ * slots: a worker that replaces one that left takes its slot, and with it exactly the keys it had.
+ *
+ * It does not wait for a worker's hand-off in flight (`pending` only counts as load): the one handle at a
+ * time that child_process sends would only wait behind it, and the key's worker is the only right one.
+ * A connection without a key goes to the least loaded worker.
+ */
+export class ConsistentHashStrategy implements Strategy {
+  readonly name = 'consistent-hash';
+  readonly needsPeer: boolean;
+  readonly selective = true;
+  readonly #epsilon: number;
+  readonly #virtualNodes: number;
+  readonly #maxKeys: number;
+  readonly #key: (connection: ConnectionInfo) => string | undefined;
+  /** The worker holding each ring slot. */
+  readonly #members: (WorkerView | undefined)[] = [];
+  /** Per slot: equals `#epoch` while the slot's worker is a candidate in the current pick. */
+  readonly #marks: number[] = [];
+  #epoch = 0;
+  /** The ring: sorted point hashes, and the slot owning each. */
+  #points = new Uint32Array(0);
+  #owners = new Uint32Array(0);
+  /** Remembered keys, least recently used first. */
+  readonly #sticky = new Map<string, WorkerView>();
+  #next = 0;
+
+  constructor(options: ConsistentHashOptions = {}) {
+    validateObject(options, 'options');
+    const epsilon = options.epsilon ?? 0.25;
+    validateNumberAtLeast(epsilon, 'options.epsilon', 0);
+    const virtualNodes = options.virtualNodes ?? 160;
+    validateInteger(virtualNodes, 'options.virtualNodes', 1, 10_000);
+    const maxKeys = options.maxKeys ?? 65_536;
+    validateLimit(maxKeys, 'options.maxKeys', 0);
+    const key = options.key ?? defaultKey;
+    validateFunction(key, 'options.key');
+    const needsPeer = options.needsPeer ?? true;
+    validateBoolean(needsPeer, 'options.needsPeer');
+    this.#epsilon = epsilon;
+    this.#virtualNodes = virtualNodes;
+    this.#maxKeys = maxKeys;
+    this.#key = key;
+    this.needsPeer = needsPeer;
+  }
+
+  /** Keys currently remembered. */
+  get remembered(): number {
+    return this.#sticky.size;
+  }
+
+  /** Forget one key's worker, or every key's; the next connection of a forgotten key is placed anew. */
+  forget(key?: string): void {
+    if (key === undefined) this.#sticky.clear();
+    else this.#sticky.delete(key);
+  }
+
+  join(worker: WorkerView): void {
+    while (this.#members.length < worker.slot) this.#members.push(undefined);
+    while (this.#marks.length <= worker.slot) this.#marks.push(0);
+    this.#members[worker.slot] = worker;
+    this.#buildRing();
+  }
+
+  leave(worker: WorkerView): void {
+    if (this.#members[worker.slot] !== worker) return;
+    this.#members[worker.slot] = undefined;
+    this.#buildRing();
+  }
+
+  pick(connection: ConnectionInfo, workers: readonly WorkerView[]): WorkerView | undefined {
+    const key = this.#key(connection);
+    if (key === undefined) return this.#leastLoaded(workers);
+    const sticky = this.#sticky;
+    const known = sticky.get(key);
+    if (known !== undefined) {
+      if (this.#members[known.slot] === known) {
+        if (!known.ready) return undefined;
+        if (workers.includes(known)) {
+          if (sticky.size > 1) {
+            // Most recently used goes last.
+            sticky.delete(key);
+            sticky.set(key, known);
+          }
+          return known;
+        }
+        // Its worker refused this very connection: place this one elsewhere, keep the key's home.
+        return this.#place(hashString(key), workers);
+      }
+      sticky.delete(key);
+    }
+    const worker = this.#place(hashString(key), workers);
+    if (worker !== undefined && this.#maxKeys > 0) {
+      if (sticky.size >= this.#maxKeys) {
+        for (const oldest of sticky.keys()) {
+          sticky.delete(oldest);
+          break;
+        }
+      }
+      sticky.set(key, worker);
+    }
+    return worker;
+  }
+
+  #place(hash: number, workers: readonly WorkerView[]): WorkerView | undefined {
+    const members = this.#members;
+    const marks = this.#marks;
+    if (this.#epoch >= 0x3fffffff) {
+      this.#epoch = 0;
+      marks.fill(0);
+    }
+    const epoch = ++this.#epoch;
+    let load = 0;
+    let weight = 0;
+    for (let i = 0; i < workers.length; i++) {
+      const worker = workers[i] as WorkerView;
+      if (members[worker.slot] !== worker) continue;
+      marks[worker.slot] = epoch;
+      load += worker.connections + worker.pending;
+      weight += worker.weight;
+    }
+    if (weight === 0) return this.#leastLoaded(workers);
+    const perWeight = ((1 + this.#epsilon) * (load + 1)) / weight;
+    const points = this.#points;
+    const owners = this.#owners;
+    const count = points.length;
+    for (let i = lowerBound(points, hash), seen = 0; seen < count; seen++, i = i + 1 >= count ? 0 : i + 1) {
+      const slot = owners[i] as number;
+      if (marks[slot] !== epoch) continue;
+      const worker = members[slot] as WorkerView;
+      if (worker.connections + worker.pending < Math.ceil(perWeight * worker.weight)) return worker;
+      marks[slot] = 0; // full: skip its other points
+    }
+    // Unreachable while loads are consistent (someone is at or below the average); stay safe anyway.
+    return this.#leastLoaded(workers);
+  }
+
+  /** Fewest live-plus-pending connections per unit of weight; ties rotate. */
+  #leastLoaded(workers: readonly WorkerView[]): WorkerView | undefined {
+    const count = workers.length;
+    const start = this.#next < count ? this.#next : 0;
+    let best: WorkerView | undefined;
+    let bestLoad = 0;
+    let bestIndex = 0;
+    for (let i = start, seen = 0; seen < count; seen++, i = i + 1 === count ? 0 : i + 1) {
+      const worker = workers[i] as WorkerView;
+      const load = worker.connections + worker.pending;
+      if (best === undefined || load * best.weight < bestLoad * worker.weight) {
+        best = worker;
+        bestLoad = load;
+        bestIndex = i;
+      }
+    }
+    if (best !== undefined) this.#next = bestIndex + 1;
+    return best;
+  }
+
+  #buildRing(): void {
+    let size = 0;
+    for (const member of this.#members) if (member !== undefined) size += member.weight * this.#virtualNodes;
+    // Sort point and owner together as one number: point · 2^20 + slot is exact in a double (2^52 < 2^53).
+    const combined = new Float64Array(size);
+    let at = 0;
+    for (const member of this.#members) {
+      if (member === undefined) continue;
+      const replicas = member.weight * this.#virtualNodes;
+      for (let replica = 0; replica < replicas; replica++) {
+        combined[at++] = pointHash(member.slot, replica) * SLOTS + member.slot;
+      }
+    }
+    combined.sort();
+    const points = new Uint32Array(size);
+    const owners = new Uint32Array(size);
+    for (let i = 0; i < size; i++) {
+      const value = combined[i] as number;
+      const slot = value % SLOTS;
+      points[i] = (value - slot) / SLOTS;
+      owners[i] = slot;
+    }
+    this.#points = points;
+    this.#owners = owners;
+  }
+}
+
+/** The first index whose point is >= hash, wrapping to 0 past the last point. */
+function lowerBound(points: Uint32Array, hash: number): number {
+  let low = 0;
+  let high = points.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((points[middle] as number) < hash) low = middle + 1;
+    else high = middle;
+  }
+  return low === points.length ? 0 : low;
+}

@@ -1,0 +1,96 @@
+// The contract between the dispatcher and a scheduling strategy: what a strategy is shown, and what it answers.
+
+/** A worker's id, as `cluster.workers` keys it. */
+export type WorkerId = number;
+
+/** What is known about a connection before any byte is read from it. */
+export interface ConnectionInfo {
+  /** The server key (one listen socket in the primary). */
+  key: string;
+  remoteAddress?: string;
+  remotePort?: number;
+  localPort?: number;
+  /** A sticky key the user supplied (a header or cookie value, say); `consistent-hash` prefers it. */
+  routingKey?: string;
+  firstBytes?: Uint8Array;
+}
+
+/** A worker's own count of its live connections and in-flight requests (from a load report). */
+export interface WorkerLoad {
+  connections: number;
+  requests: number;
+}
+
+/**
+ * The dispatcher's live view of one worker. The dispatcher updates it in place, so a strategy may keep a
+ * reference (from `join`) and read it later; strategies must not write to it.
+ */
+export interface WorkerView {
+  readonly id: WorkerId;
+  /**
+   * A small index unique among the dispatcher's current workers; a slot freed by a leaving worker goes to the
+   * next one to join. Strategies keep per-worker state in arrays indexed by it instead of maps.
+   */
+  readonly slot: number;
+  /** A positive integer, 1 unless the worker was added with another weight. */
+  readonly weight: number;
+  /** Hand-offs sent to the worker and not yet answered. */
+  readonly pending: number;
+  /** Live connections: the last reported count, plus those accepted and minus those closed since (never < 0). */
+  readonly connections: number;
+  /** In-flight requests from the last load report. */
+  readonly requests: number;
+  /** False while the worker says it is busy or not ready; such a worker is never offered to `pick`. */
+  readonly ready: boolean;
+}
+
+/**
+ * How connections on a listen socket reach workers: `'handoff'` (the default) — the primary accepts each
+ * connection and a `Dispatcher` hands it to the worker `pick` chose; `'shared'` — the primary shares the
+ * listen handle with every worker and the kernel distributes (Node's SCHED_NONE), so `pick` is never used.
+ */
+export type StrategyMode = 'handoff' | 'shared';
+
+/**
+ * A scheduling strategy. One instance serves one dispatcher: it may keep per-worker state, which `join` and
+ * `leave` keep in step with the dispatcher's workers.
+ */
+export interface Strategy {
+  readonly name: string;
+  /** Absent means `'handoff'`. */
+  readonly mode?: StrategyMode;
+  /** True when the primary must fill `remoteAddress`/`remotePort` (a `getpeername` per connection). */
+  readonly needsPeer?: boolean;
+  /**
+   * True when `pick` may queue one connection yet place another at the same moment, because its answer
+   * depends on the connection (as `consistent-hash`'s does). The dispatcher then keeps draining past a
+   * connection `pick` queued; otherwise it stops at the first one (strict FIFO, and an O(1) drain when no
+   * worker can take anything).
+   */
+  readonly selective?: boolean;
+  /**
+   * Choose the worker for `connection`, or return `undefined` to keep it queued. `workers` holds every worker
+   * that may take this connection — ready, and not among those that already refused it — in the order they
+   * joined; it is never empty. Workers with hand-offs in flight are included: whether to wait for them is the
+   * strategy's call (see `pending`). The array is only valid during the call. Return one of its elements.
+   */
+  pick(connection: ConnectionInfo, workers: readonly WorkerView[]): WorkerView | undefined;
+  /** A worker was added (ready or not). */
+  join?(worker: WorkerView): void;
+  /** A worker was removed; the view is not offered again. */
+  leave?(worker: WorkerView): void;
+  /** The worker's `ready` flag changed. */
+  readyChanged?(worker: WorkerView): void;
+  /** The worker answered a hand-off: `accepted` (now counted in `connections`) or refused. */
+  settled?(worker: WorkerView, connection: ConnectionInfo, accepted: boolean): void;
+  /** A connection the worker had accepted closed. */
+  connectionClosed?(worker: WorkerView): void;
+  /** The worker sent a load report (already applied to the view). */
+  loadReported?(worker: WorkerView): void;
+}
+
+/** The shortest custom strategy: `pick` alone. */
+export type StrategyFunction = (
+  connection: ConnectionInfo,
+  workers: readonly WorkerView[],
+) => WorkerView | undefined;
