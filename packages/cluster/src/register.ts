@@ -1,0 +1,51 @@
+// `node --import @shoal/cluster/register app.js` (or `--require`): code that imports node:cluster itself runs on
+// Shoal's primary. The built-in object keeps its identity; its primary members become Shoal's.
+import { EventEmitter } from 'node:events';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
+import { cluster as shoal } from './cluster.js';
+
+const require = createRequire(import.meta.url);
+const builtin = require('node:cluster') as Record<string | symbol, unknown> & EventEmitter;
+
+/** Members node:cluster's primary object has that Shoal provides instead. */
+const replacedMethods = ['fork', 'disconnect', 'setupPrimary', 'setupMaster'] as const;
+const mirroredFields = ['workers', 'settings', 'schedulingPolicy'] as const;
+const emitterMethods = Object.getOwnPropertyNames(EventEmitter.prototype).filter(
+  (name) =>
+    name !== 'constructor' &&
+    typeof (EventEmitter.prototype as unknown as Record<string, unknown>)[name] === 'function',
+);
+
+function register(): boolean {
+  // Inert where there is nothing to replace: in a cluster worker, in a worker thread, or when already done.
+  if (!isMainThread || builtin.isWorker === true || shoal === (builtin as unknown)) return false;
+  if (builtin[registeredMarker] === true) return false;
+  const target = shoal as unknown as Record<string, unknown> & EventEmitter;
+  // Listeners libraries attach with cluster.on() must be where Shoal emits: make the built-in the emitter.
+  for (const name of emitterMethods) {
+    const method = builtin[name] as (...args: unknown[]) => unknown;
+    target[name] = method.bind(builtin);
+  }
+  for (const name of replacedMethods) builtin[name] = target[name];
+  for (const name of mirroredFields) {
+    Object.defineProperty(builtin, name, {
+      configurable: true,
+      enumerable: true,
+      get: () => target[name],
+      set: (value: unknown) => {
+        target[name] = value;
+      },
+    });
+  }
+  builtin.Worker = target.Worker;
+  Object.defineProperty(builtin, registeredMarker, { value: true });
+  // Keep ESM named imports of node:cluster (import { fork } from 'node:cluster') in step.
+  syncBuiltinESMExports();
+  target.on('setup', () => syncBuiltinESMExports());
+  return true;
+}
+
+const registeredMarker = Symbol.for('shoal.cluster.registered');
+
+export const registered: boolean = register();

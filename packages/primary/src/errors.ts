@@ -1,0 +1,73 @@
+// Errors the primary throws: Node's own `ERR_*` codes where node:cluster throws, `SHOAL_ERR_*` for Shoal's own.
+const shoalErrorBrand = Symbol.for('shoal.error');
+
+export interface CodedError extends Error {
+  code: string;
+}
+
+/** Describes a received value the way Node's error messages do ("type number (70000)", "null"). */
+export function describeReceived(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'function') return `function ${(value as { name?: string }).name || '<anonymous>'}`;
+  if (typeof value === 'object') {
+    const name = (value as object).constructor?.name;
+    return name ? `an instance of ${name}` : 'an object';
+  }
+  let shown =
+    typeof value === 'string' ? `'${value.length > 25 ? `${value.slice(0, 25)}...` : value}'` : String(value);
+  if (typeof value === 'bigint') shown += 'n';
+  return `type ${typeof value} (${shown})`;
+}
+
+function withCode<E extends Error>(error: E, code: string): E & CodedError {
+  // Node prints "RangeError [ERR_X]: message" in the stack; keep the name plain afterwards.
+  const name = error.name;
+  error.name = `${name} [${code}]`;
+  void error.stack;
+  error.name = name;
+  return Object.assign(error, { code });
+}
+
+export function errSocketBadPort(name: string, port: unknown, allowZero = true): RangeError & CodedError {
+  const operator = allowZero ? '>=' : '>';
+  return withCode(
+    new RangeError(`${name} should be ${operator} 0 and < 65536. Received ${describeReceived(port)}.`),
+    'ERR_SOCKET_BAD_PORT',
+  );
+}
+
+export function errInvalidArgType(name: string, expected: string, actual: unknown): TypeError & CodedError {
+  return withCode(
+    new TypeError(`The "${name}" argument must be ${expected}. Received ${describeReceived(actual)}`),
+    'ERR_INVALID_ARG_TYPE',
+  );
+}
+
+export function errInvalidArgValue(
+  name: string,
+  value: unknown,
+  reason = 'is invalid',
+): TypeError & CodedError {
+  return withCode(
+    new TypeError(`The argument '${name}' ${reason}. Received ${describeReceived(value)}`),
+    'ERR_INVALID_ARG_VALUE',
+  );
+}
+
+export function errInternalAssertion(message: string): Error & CodedError {
+  return withCode(new Error(message), 'ERR_INTERNAL_ASSERTION');
+}
+
+/** Shoal's own failures in the primary. */
+export class ShoalPrimaryError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'ShoalPrimaryError';
+    this.code = code;
+    Object.defineProperty(this, shoalErrorBrand, { value: true });
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && shoalErrorBrand in value;
+  }
+}

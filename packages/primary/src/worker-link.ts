@@ -1,0 +1,50 @@
+// Sends Node cluster messages to one worker, numbering them, and routes each reply (`ack`) to its callback.
+import type { ChildProcess } from 'node:child_process';
+import { NODE_CLUSTER_CMD } from '@shoal/protocol';
+
+export type ReplyCallback = (reply: Record<string, unknown>, handle: unknown) => void;
+
+export class WorkerLink {
+  readonly #process: ChildProcess;
+  readonly #awaitingReply = new Map<number, ReplyCallback>();
+  #nextSeq = 0;
+
+  constructor(process: ChildProcess) {
+    this.#process = process;
+  }
+
+  /**
+   * Sends `{cmd: 'NODE_CLUSTER', ...fields, seq}` (with an optional handle); `onReply` runs when the worker
+   * answers with `ack` = that seq. Returns false, sending nothing, once the channel is closed.
+   */
+  send(fields: Record<string, unknown>, handle?: unknown, onReply?: ReplyCallback): boolean {
+    if (!this.#process.connected) return false;
+    const seq = this.#nextSeq++;
+    const message = { cmd: NODE_CLUSTER_CMD, ...fields, seq };
+    if (onReply !== undefined) this.#awaitingReply.set(seq, onReply);
+    // A failed send shows up as the channel closing; callbacks are dropped by clear() then.
+    const send = this.#process.send as (
+      message: unknown,
+      handle: unknown,
+      callback: (e: Error | null) => void,
+    ) => boolean;
+    return send.call(this.#process, message, handle ?? undefined, ignoreSendError);
+  }
+
+  /** Runs the callback waiting for this reply; false when the message is not an awaited reply. */
+  deliverReply(message: { ack?: unknown }, handle: unknown): boolean {
+    if (typeof message.ack !== 'number') return false;
+    const callback = this.#awaitingReply.get(message.ack);
+    if (callback === undefined) return false;
+    this.#awaitingReply.delete(message.ack);
+    callback(message as Record<string, unknown>, handle);
+    return true;
+  }
+
+  /** Forgets every awaited reply: the worker is gone and will never answer. */
+  clear(): void {
+    this.#awaitingReply.clear();
+  }
+}
+
+function ignoreSendError(): void {}

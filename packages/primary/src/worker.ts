@@ -1,0 +1,70 @@
+// The primary's handle on one worker process: Node's `Worker` API (send, kill, disconnect, state, events).
+import type { ChildProcess, MessageOptions, SendHandle, Serializable } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+
+export type WorkerState = 'none' | 'online' | 'listening' | 'disconnected' | 'dead';
+
+export interface WorkerOptions {
+  id: number;
+  process: ChildProcess;
+  state?: WorkerState;
+}
+
+/** What the primary does when `worker.disconnect()` is called; set by the primary that owns the worker. */
+export type DisconnectRequest = (worker: Worker) => void;
+
+export class Worker extends EventEmitter {
+  /** True once the worker was asked to go (disconnect), false after an unplanned exit, undefined before. */
+  exitedAfterDisconnect: boolean | undefined = undefined;
+  state: WorkerState;
+  readonly id: number;
+  readonly process: ChildProcess;
+  #onDisconnectRequest: DisconnectRequest | undefined;
+
+  constructor(options: WorkerOptions, onDisconnectRequest?: DisconnectRequest) {
+    super();
+    this.id = options.id | 0;
+    this.state = options.state ?? 'none';
+    this.process = options.process;
+    this.#onDisconnectRequest = onDisconnectRequest;
+    this.process.on('error', (error: Error) => this.emit('error', error));
+    this.process.on('message', (message: unknown, handle: unknown) => this.emit('message', message, handle));
+  }
+
+  send(
+    message: Serializable,
+    sendHandle?: SendHandle | ((error: Error | null) => void),
+    options?: MessageOptions | ((error: Error | null) => void),
+    callback?: (error: Error | null) => void,
+  ): boolean {
+    const send = this.process.send as (...args: unknown[]) => boolean;
+    const args: unknown[] = [message];
+    if (sendHandle !== undefined) args.push(sendHandle);
+    if (options !== undefined) args.push(options);
+    if (callback !== undefined) args.push(callback);
+    return send.apply(this.process, args);
+  }
+
+  /** Signals the process (SIGTERM by default); in the primary this does not disconnect first, as in Node. */
+  kill(signal?: NodeJS.Signals | number): void {
+    this.destroy(signal);
+  }
+
+  destroy(signal: NodeJS.Signals | number = 'SIGTERM'): void {
+    this.process.kill(signal);
+  }
+
+  /** Asks the worker to close its servers and then its IPC channel. */
+  disconnect(): this {
+    this.#onDisconnectRequest?.(this);
+    return this;
+  }
+
+  isConnected(): boolean {
+    return this.process.connected;
+  }
+
+  isDead(): boolean {
+    return this.process.exitCode != null || this.process.signalCode != null;
+  }
+}
