@@ -37,7 +37,8 @@ describe('ProtocolError', () => {
 
   it('is recognised across duplicate copies of the package', async () => {
     // A second instance of the module, as a second installed copy of the package would give.
-    const copy = (await import('../src/errors.js?duplicate-copy')) as typeof import('../src/errors.js');
+    const specifier = '../src/errors.js?duplicate-copy';
+    const copy = (await import(specifier)) as typeof import('../src/errors.js');
     expect(copy.ProtocolError).not.toBe(ProtocolError);
     const foreign = new copy.ProtocolError('SHOAL_ERR_CHANNEL_CLOSED', 'closed');
     expect(foreign).toBeInstanceOf(ProtocolError);
