@@ -2,6 +2,7 @@
 // never placing a new key on a worker already far above the average.
 import { hashString, pointHash } from '../hash.js';
 import type { ConnectionInfo, Strategy, WorkerView } from '../strategy.js';
+import { Rotation } from './rotation.js';
 import {
   validateBoolean,
   validateFunction,
@@ -61,7 +62,7 @@ export class ConsistentHashStrategy implements Strategy {
   #owners = new Uint32Array(0);
   /** Remembered keys, least recently used first. */
   readonly #sticky = new Map<string, WorkerView>();
-  #next = 0;
+  readonly #rotation = new Rotation();
 
   constructor(options: ConsistentHashOptions = {}) {
     validateObject(options, 'options');
@@ -176,7 +177,7 @@ export class ConsistentHashStrategy implements Strategy {
   /** Fewest live-plus-pending connections per unit of weight; ties rotate. */
   #leastLoaded(workers: readonly WorkerView[]): WorkerView | undefined {
     const count = workers.length;
-    const start = this.#next < count ? this.#next : 0;
+    const start = this.#rotation.start(workers);
     let best: WorkerView | undefined;
     let bestLoad = 0;
     let bestIndex = 0;
@@ -189,7 +190,7 @@ export class ConsistentHashStrategy implements Strategy {
         bestIndex = i;
       }
     }
-    if (best !== undefined) this.#next = bestIndex + 1;
+    if (best !== undefined) this.#rotation.picked(workers, bestIndex);
     return best;
   }
 

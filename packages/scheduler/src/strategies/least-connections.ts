@@ -1,5 +1,6 @@
 // Least connections: the worker with the fewest live connections (per unit of weight) wins; ties rotate.
 import type { ConnectionInfo, Strategy, WorkerView } from '../strategy.js';
+import { Rotation } from './rotation.js';
 
 /**
  * Picks, among workers with no hand-off in flight, the one with the fewest live connections per unit of
@@ -9,11 +10,11 @@ import type { ConnectionInfo, Strategy, WorkerView } from '../strategy.js';
  */
 export class LeastConnectionsStrategy implements Strategy {
   readonly name = 'least-connections';
-  #next = 0;
+  readonly #rotation = new Rotation();
 
   pick(_connection: ConnectionInfo, workers: readonly WorkerView[]): WorkerView | undefined {
     const count = workers.length;
-    const start = this.#next < count ? this.#next : 0;
+    const start = this.#rotation.start(workers);
     let best: WorkerView | undefined;
     let bestIndex = 0;
     for (let i = start, seen = 0; seen < count; seen++, i = i + 1 === count ? 0 : i + 1) {
@@ -25,7 +26,7 @@ export class LeastConnectionsStrategy implements Strategy {
         bestIndex = i;
       }
     }
-    if (best !== undefined) this.#next = bestIndex + 1;
+    if (best !== undefined) this.#rotation.picked(workers, bestIndex);
     return best;
   }
 }

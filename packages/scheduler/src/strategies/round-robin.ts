@@ -1,5 +1,6 @@
 // Node's round robin: rotate over the workers, skipping any that has a hand-off still unanswered.
 import type { ConnectionInfo, Strategy, WorkerView } from '../strategy.js';
+import { Rotation } from './rotation.js';
 
 /**
  * Node-compatible round robin (SCHED_RR): a worker gets its next connection only once it answered the previous
@@ -8,16 +9,15 @@ import type { ConnectionInfo, Strategy, WorkerView } from '../strategy.js';
  */
 export class RoundRobinStrategy implements Strategy {
   readonly name = 'round-robin';
-  /** Index in the offered array to start the next search from. */
-  #next = 0;
+  readonly #rotation = new Rotation();
 
   pick(_connection: ConnectionInfo, workers: readonly WorkerView[]): WorkerView | undefined {
     const count = workers.length;
-    const start = this.#next < count ? this.#next : 0;
+    const start = this.#rotation.start(workers);
     for (let i = start, seen = 0; seen < count; seen++, i = i + 1 === count ? 0 : i + 1) {
       const worker = workers[i] as WorkerView;
       if (worker.pending === 0) {
-        this.#next = i + 1;
+        this.#rotation.picked(workers, i);
         return worker;
       }
     }
