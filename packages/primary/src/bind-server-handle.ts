@@ -3,6 +3,11 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import type { QueryServerMessage } from '@shoal/protocol';
 
+// libuv's uv_udp_flags, which Node's dgram puts into the bind request's `flags`.
+const UV_UDP_IPV6ONLY = 1;
+const UV_UDP_REUSEADDR = 4;
+const UV_UDP_REUSEPORT = 64;
+
 type Bound = (errno: number, handle: unknown) => void;
 
 type CreateServerHandle = (
@@ -77,7 +82,13 @@ function bindUdpThroughSocket(
   query: QueryServerMessage,
   bound: Bound,
 ): void {
-  const socket = dgram.createSocket({ type: query.addressType as 'udp4' | 'udp6' });
+  const flags = query.flags ?? 0;
+  const socket = dgram.createSocket({
+    type: query.addressType as 'udp4' | 'udp6',
+    ipv6Only: (flags & UV_UDP_IPV6ONLY) !== 0,
+    reuseAddr: (flags & UV_UDP_REUSEADDR) !== 0,
+    ...((flags & UV_UDP_REUSEPORT) !== 0 ? { reusePort: true } : {}),
+  } as dgram.SocketOptions);
   socket.once('error', (error: NodeJS.ErrnoException) => {
     socket.close();
     bound(error.errno ?? -1, null);

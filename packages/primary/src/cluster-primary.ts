@@ -20,7 +20,7 @@ import { policyFromEnvironment, SCHED_NONE, SCHED_RR, type SchedulingPolicy } fr
 import type { ServerHandle } from './server-handle.js';
 import { type ClusterSettings, mergeSettings } from './settings.js';
 import { SharedHandle } from './shared-handle.js';
-import { Worker } from './worker.js';
+import { Worker, type WorkerConstructor } from './worker.js';
 import { WorkerLink } from './worker-link.js';
 
 export interface ClusterPrimaryOptions {
@@ -40,7 +40,7 @@ export class ClusterPrimary extends EventEmitter {
   readonly isWorker = false;
   readonly isMaster = true;
   readonly isPrimary = true;
-  readonly Worker = Worker;
+  readonly Worker: WorkerConstructor = Worker;
   readonly SCHED_NONE = SCHED_NONE;
   readonly SCHED_RR = SCHED_RR;
   workers: Record<number, Worker> = {};

@@ -2,4 +2,4 @@ export { ClusterPrimary, type ClusterPrimaryOptions, type StrategySpec } from '.
 export { ShoalPrimaryError } from './errors.js';
 export { SCHED_NONE, SCHED_RR, type SchedulingPolicy } from './scheduling-policy.js';
 export type { ClusterSettings } from './settings.js';
-export { Worker, type WorkerOptions, type WorkerState } from './worker.js';
+export { ClusterWorker, Worker, type WorkerConstructor, type WorkerOptions, type WorkerState } from './worker.js';

@@ -5,15 +5,15 @@ import { EventEmitter } from 'node:events';
 export type WorkerState = 'none' | 'online' | 'listening' | 'disconnected' | 'dead';
 
 export interface WorkerOptions {
-  id: number;
-  process: ChildProcess;
+  id?: number;
+  process?: ChildProcess;
   state?: WorkerState;
 }
 
 /** What the primary does when `worker.disconnect()` is called; set by the primary that owns the worker. */
 export type DisconnectRequest = (worker: Worker) => void;
 
-export class Worker extends EventEmitter {
+export class ClusterWorker extends EventEmitter {
   /** True once the worker was asked to go (disconnect), false after an unplanned exit, undefined before. */
   exitedAfterDisconnect: boolean | undefined = undefined;
   state: WorkerState;
@@ -21,14 +21,18 @@ export class Worker extends EventEmitter {
   readonly process: ChildProcess;
   #onDisconnectRequest: DisconnectRequest | undefined;
 
-  constructor(options: WorkerOptions, onDisconnectRequest?: DisconnectRequest) {
+  constructor(options?: WorkerOptions, onDisconnectRequest?: DisconnectRequest) {
     super();
-    this.id = options.id | 0;
-    this.state = options.state ?? 'none';
-    this.process = options.process;
+    const given: WorkerOptions = typeof options === 'object' && options !== null ? options : {};
+    this.id = (given.id ?? 0) | 0;
+    this.state = given.state ?? 'none';
+    // Node's Worker may be built without a process (cluster.Worker is public); such a worker is inert.
+    this.process = given.process as ChildProcess;
     this.#onDisconnectRequest = onDisconnectRequest;
-    this.process.on('error', (error: Error) => this.emit('error', error));
-    this.process.on('message', (message: unknown, handle: unknown) => this.emit('message', message, handle));
+    if (given.process) {
+      given.process.on('error', (error: Error) => this.emit('error', error));
+      given.process.on('message', (message: unknown, handle: unknown) => this.emit('message', message, handle));
+    }
   }
 
   send(
@@ -68,3 +72,17 @@ export class Worker extends EventEmitter {
     return this.process.exitCode != null || this.process.signalCode != null;
   }
 }
+
+/** Node's `cluster.Worker` also works when called without `new`, so the class is callable too. */
+export interface WorkerConstructor {
+  new (options?: WorkerOptions, onDisconnectRequest?: DisconnectRequest): ClusterWorker;
+  (options?: WorkerOptions): ClusterWorker;
+  readonly prototype: ClusterWorker;
+}
+
+export const Worker: WorkerConstructor = new Proxy(ClusterWorker, {
+  apply(target, _thisArg, args: [WorkerOptions?, DisconnectRequest?]) {
+    return Reflect.construct(target, args);
+  },
+}) as unknown as WorkerConstructor;
+export type Worker = ClusterWorker;
