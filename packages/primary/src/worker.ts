@@ -31,7 +31,9 @@ export class ClusterWorker extends EventEmitter {
     this.#onDisconnectRequest = onDisconnectRequest;
     if (given.process) {
       given.process.on('error', (error: Error) => this.emit('error', error));
-      given.process.on('message', (message: unknown, handle: unknown) => this.emit('message', message, handle));
+      given.process.on('message', (message: unknown, handle: unknown) =>
+        this.emit('message', message, handle),
+      );
     }
   }
 
