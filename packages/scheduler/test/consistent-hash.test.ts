@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConsistentHashStrategy, type WorkerView } from '../src/index.js';
 import { counts, createHarness, view } from './helpers/harness.js';
@@ -77,7 +78,10 @@ describe('consistent-hash', () => {
     for (const worker of workers) strategy.join(worker);
     // m = 11 → bound ⌈1.25 · 12 / 3⌉ = 5: worker 0 is full.
     const placed = counts(
-      Array.from({ length: 500 }, (_, i) => strategy.pick({ key: 's', remoteAddress: address(i) }, workers)?.id as number),
+      Array.from(
+        { length: 500 },
+        (_, i) => strategy.pick({ key: 's', remoteAddress: address(i) }, workers)?.id as number,
+      ),
     );
     expect(placed.get(0)).toBeUndefined();
     expect(placed.get(1)).toBeGreaterThan(100);
@@ -96,6 +100,39 @@ describe('consistent-hash', () => {
     }
     const loads = harness.dispatcher.workers.map((worker) => worker.connections);
     expect(Math.max(...loads)).toBeLessThanOrEqual(Math.ceil(1.1 * 600));
+  });
+
+  it('keeps the bound for any loads, weights and keys (property)', () => {
+    const worker = fc.record({
+      connections: fc.nat(30),
+      pending: fc.nat(2),
+      weight: fc.integer({ min: 1, max: 4 }),
+      ready: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(worker, { minLength: 1, maxLength: 10 }),
+        fc.array(fc.string(), { minLength: 1, maxLength: 60 }),
+        fc.double({ min: 0, max: 2, noNaN: true }),
+        (specs, keys, epsilon) => {
+          const strategy = new ConsistentHashStrategy({ epsilon, maxKeys: 0 });
+          const views = specs.map((spec, i) => view(i, spec));
+          for (const member of views) strategy.join(member);
+          const offered = views.filter((member) => member.ready);
+          if (offered.length === 0) return;
+          for (const key of keys) {
+            const chosen = strategy.pick({ key: 's', routingKey: key }, offered) as (typeof views)[number];
+            expect(offered).toContain(chosen);
+            const load = offered.reduce((sum, member) => sum + member.connections + member.pending, 0);
+            const weight = offered.reduce((sum, member) => sum + member.weight, 0);
+            const bound = Math.ceil((((1 + epsilon) * (load + 1)) / weight) * chosen.weight);
+            expect(chosen.connections + chosen.pending).toBeLessThan(bound);
+            chosen.connections++;
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('lets stickiness beat the load bound', () => {
@@ -166,34 +203,50 @@ describe('consistent-hash', () => {
 
   it('sends keyless connections to the least loaded worker', () => {
     const strategy = new ConsistentHashStrategy();
-    const workers = [view(0, { connections: 3 }), view(1, { connections: 1, pending: 1 }), view(2, { connections: 4 })];
+    const workers = [
+      view(0, { connections: 3 }),
+      view(1, { connections: 1, pending: 1 }),
+      view(2, { connections: 4 }),
+    ];
     for (const worker of workers) strategy.join(worker);
     expect(strategy.pick({ key: 's' }, workers)?.id).toBe(1);
   });
 
   it('takes a custom key, and asks for the peer address unless told otherwise', () => {
     expect(new ConsistentHashStrategy().needsPeer).toBe(true);
-    const strategy = new ConsistentHashStrategy({ key: (connection) => String(connection.localPort), needsPeer: false });
+    const strategy = new ConsistentHashStrategy({
+      key: (connection) => String(connection.localPort),
+      needsPeer: false,
+    });
     expect(strategy.needsPeer).toBe(false);
     expect(strategy.selective).toBe(true);
     const workers = [view(0), view(1), view(2)];
     for (const worker of workers) strategy.join(worker);
-    const picks = Array.from({ length: 20 }, (_, i) => strategy.pick({ key: 's', localPort: 80, remoteAddress: address(i) }, workers));
+    const picks = Array.from({ length: 20 }, (_, i) =>
+      strategy.pick({ key: 's', localPort: 80, remoteAddress: address(i) }, workers),
+    );
     expect(new Set(picks).size).toBe(1);
   });
 
   it('validates its options', () => {
-    expect(() => new ConsistentHashStrategy({ epsilon: -1 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => new ConsistentHashStrategy({ epsilon: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
+    );
     expect(() => new ConsistentHashStrategy({ epsilon: Number.NaN })).toThrow(
       expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
-    expect(() => new ConsistentHashStrategy({ virtualNodes: 0 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
-    expect(() => new ConsistentHashStrategy({ maxKeys: 1.5 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => new ConsistentHashStrategy({ virtualNodes: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
+    );
+    expect(() => new ConsistentHashStrategy({ maxKeys: 1.5 })).toThrow(
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
+    );
     expect(() => new ConsistentHashStrategy({ key: 'ip' as never })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
-    expect(new ConsistentHashStrategy({ epsilon: Number.POSITIVE_INFINITY, maxKeys: Number.POSITIVE_INFINITY }).name).toBe(
-      'consistent-hash',
-    );
+    expect(
+      new ConsistentHashStrategy({ epsilon: Number.POSITIVE_INFINITY, maxKeys: Number.POSITIVE_INFINITY })
+        .name,
+    ).toBe('consistent-hash');
   });
 });

@@ -5,8 +5,8 @@ import {
   InvalidPickError,
   ShoalSchedulerError,
   type Strategy,
-  type WorkerView,
   WorkerExistsError,
+  type WorkerView,
 } from '../src/index.js';
 import { type Connection, createHarness } from './helpers/harness.js';
 
@@ -15,7 +15,9 @@ const noop = (): void => {};
 describe('Dispatcher: construction and workers', () => {
   it('validates its options as Node does', () => {
     const make = (options: unknown) => () => new Dispatcher(options as never);
-    expect(make(undefined)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE', name: 'TypeError' }));
+    expect(make(undefined)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE', name: 'TypeError' }),
+    );
     expect(make({ strategy: 'rr', close: noop })).toThrow(
       expect.objectContaining({
         code: 'ERR_INVALID_ARG_TYPE',
@@ -67,17 +69,25 @@ describe('Dispatcher: construction and workers', () => {
     expect(duplicate).toBeInstanceOf(WorkerExistsError);
     expect(duplicate).toBeInstanceOf(ShoalSchedulerError);
     expect(duplicate).toMatchObject({ code: 'SHOAL_ERR_WORKER_EXISTS', workerId: 1 });
-    expect(() => dispatcher.addWorker('2' as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => dispatcher.addWorker('2' as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
     expect(() => dispatcher.addWorker(2.5)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
-    expect(() => dispatcher.addWorker(2, { weight: 0 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => dispatcher.addWorker(2, { weight: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
+    );
     expect(() => dispatcher.addWorker(2, { ready: 'yes' as never })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
-    expect(() => dispatcher.setReady(1, 1 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => dispatcher.setReady(1, 1 as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
     expect(() => dispatcher.reportLoad(1, { connections: -1, requests: 0 })).toThrow(
       expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
-    expect(() => dispatcher.reportLoad(1, null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => dispatcher.reportLoad(1, null as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
     expect(dispatcher.workers).toHaveLength(1);
   });
 
@@ -233,7 +243,15 @@ describe('Dispatcher: routing', () => {
   });
 
   it('throws InvalidPickError for a worker that was not offered, keeping the connection queued', () => {
-    const stranger: WorkerView = { id: 1, slot: 0, weight: 1, pending: 0, connections: 0, requests: 0, ready: true };
+    const stranger: WorkerView = {
+      id: 1,
+      slot: 0,
+      weight: 1,
+      pending: 0,
+      connections: 0,
+      requests: 0,
+      ready: true,
+    };
     const { dispatcher, route } = createHarness({ name: 'liar', pick: () => stranger });
     dispatcher.addWorker(1);
     expect(() => route()).toThrow(InvalidPickError);
@@ -356,7 +374,8 @@ describe('Dispatcher: strategy hooks', () => {
       join: (worker) => events.push(`join ${worker.id}`),
       leave: (worker) => events.push(`leave ${worker.id}`),
       readyChanged: (worker) => events.push(`ready ${worker.id} ${worker.ready}`),
-      settled: (worker, connection, accepted) => events.push(`settled ${worker.id} ${connection.key} ${accepted}`),
+      settled: (worker, connection, accepted) =>
+        events.push(`settled ${worker.id} ${connection.key} ${accepted}`),
       connectionClosed: (worker) => events.push(`closed ${worker.id} ${worker.connections}`),
       loadReported: (worker) => events.push(`load ${worker.id} ${worker.requests}`),
     };

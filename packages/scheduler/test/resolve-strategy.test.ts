@@ -52,7 +52,12 @@ describe('resolveStrategy', () => {
     expect(resolveStrategy(SCHED_RR).name).toBe('round-robin');
     expect(resolveStrategy(SCHED_NONE).name).toBe('shared');
     expect([SCHED_NONE, SCHED_RR]).toEqual([1, 2]);
-    expect(strategyAliases).toEqual({ rr: 'round-robin', none: 'shared', SCHED_RR: 'round-robin', SCHED_NONE: 'shared' });
+    expect(strategyAliases).toEqual({
+      rr: 'round-robin',
+      none: 'shared',
+      SCHED_RR: 'round-robin',
+      SCHED_NONE: 'shared',
+    });
   });
 
   it('marks shared as the kernel-distributed mode and consistent-hash as needing the peer address', () => {
@@ -90,7 +95,9 @@ describe('resolveStrategy', () => {
     expect(() => resolveStrategy('consistent-hash', { epsilon: -0.5 })).toThrow(
       expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
-    expect(() => resolveStrategy('rr', null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => resolveStrategy('rr', null as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
   });
 
   it('wraps a function, named after it', () => {
@@ -104,8 +111,12 @@ describe('resolveStrategy', () => {
   it('returns a valid strategy object as is, and rejects invalid ones', () => {
     const custom: Strategy = { name: 'mine', pick: () => undefined };
     expect(resolveStrategy(custom)).toBe(custom);
-    expect(() => resolveStrategy(null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
-    expect(() => resolveStrategy(true as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => resolveStrategy(null as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
+    expect(() => resolveStrategy(true as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
     expect(() => resolveStrategy({ name: 'x' } as never)).toThrow(
       expect.objectContaining({
         code: 'ERR_INVALID_ARG_TYPE',
@@ -123,9 +134,13 @@ describe('resolveStrategy', () => {
 
 describe('errors', () => {
   it('are recognised across copies of the package by their brand', () => {
-    const foreign = Object.defineProperty({ code: 'SHOAL_ERR_UNKNOWN_STRATEGY' }, Symbol.for('shoal.scheduler.error'), {
-      value: true,
-    });
+    const foreign = Object.defineProperty(
+      { code: 'SHOAL_ERR_UNKNOWN_STRATEGY' },
+      Symbol.for('shoal.scheduler.error'),
+      {
+        value: true,
+      },
+    );
     expect(foreign).toBeInstanceOf(ShoalSchedulerError);
     expect(foreign).toBeInstanceOf(UnknownStrategyError);
     expect({ code: 'SHOAL_ERR_UNKNOWN_STRATEGY' }).not.toBeInstanceOf(ShoalSchedulerError);
@@ -144,7 +159,9 @@ describe('errors', () => {
     }
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).name).toBe('TypeError');
-    expect((error as Error).stack).toMatch(/^TypeError \[ERR_INVALID_ARG_TYPE\]: The "strategy.pick" property/);
+    expect((error as Error).stack).toMatch(
+      /^TypeError \[ERR_INVALID_ARG_TYPE\]: The "strategy.pick" property/,
+    );
     expect((error as Error).message).toContain('Received type number (5)');
   });
 });

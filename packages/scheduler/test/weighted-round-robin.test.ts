@@ -8,7 +8,9 @@ describe('weighted-round-robin', () => {
     dispatcher.addWorker(1, { weight: 5 });
     dispatcher.addWorker(2, { weight: 1 });
     dispatcher.addWorker(3, { weight: 1 });
-    expect(Array.from({ length: 14 }, () => routeAccepted())).toEqual([1, 1, 2, 1, 3, 1, 1, 1, 1, 2, 1, 3, 1, 1]);
+    expect(Array.from({ length: 14 }, () => routeAccepted())).toEqual([
+      1, 1, 2, 1, 3, 1, 1, 1, 1, 2, 1, 3, 1, 1,
+    ]);
   });
 
   it('gives each worker a share proportional to its weight', () => {

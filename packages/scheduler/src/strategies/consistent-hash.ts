@@ -2,7 +2,6 @@
 // never placing a new key on a worker already far above the average.
 import { hashString, pointHash } from '../hash.js';
 import type { ConnectionInfo, Strategy, WorkerView } from '../strategy.js';
-import { Rotation } from './rotation.js';
 import {
   validateBoolean,
   validateFunction,
@@ -11,6 +10,7 @@ import {
   validateNumberAtLeast,
   validateObject,
 } from '../validate.js';
+import { Rotation } from './rotation.js';
 
 export interface ConsistentHashOptions {
   /** Load bound: a new key goes to no worker with ⌈(1 + ε) · average⌉ connections or more (default 0.25; Infinity: no bound). */

@@ -1,5 +1,11 @@
 // A dispatcher whose hand-offs and closes are recorded, and plain worker views for calling strategies directly.
-import { type ConnectionInfo, Dispatcher, type Strategy, type StrategyFunction, type WorkerView } from '../../src/index.js';
+import {
+  type ConnectionInfo,
+  Dispatcher,
+  type Strategy,
+  type StrategyFunction,
+  type WorkerView,
+} from '../../src/index.js';
 
 /** A stand-in for a raw client handle. */
 export interface Connection {
