@@ -8,9 +8,11 @@ export default defineConfig({
   test: {
     projects: [
       ...packages.map((name) => ({
+        extends: true,
         test: { name, root: `packages/${name}`, include: ['test/**/*.test.ts'] },
       })),
       ...apps.map((name) => ({
+        extends: true,
         test: { name, root: `apps/${name}`, include: ['test/**/*.test.ts'] },
       })),
     ],

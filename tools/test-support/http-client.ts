@@ -7,7 +7,11 @@ export interface Reply {
   headers: http.IncomingHttpHeaders;
 }
 
-export function get(port: number, path = '/', options: { keepAlive?: boolean; host?: string; timeoutMs?: number } = {}): Promise<Reply> {
+export function get(
+  port: number,
+  path = '/',
+  options: { keepAlive?: boolean; host?: string; timeoutMs?: number } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const request = http.get(
       {
@@ -24,7 +28,9 @@ export function get(port: number, path = '/', options: { keepAlive?: boolean; ho
         response.on('data', (chunk: string) => {
           body += chunk;
         });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body, headers: response.headers }),
+        );
         response.on('error', reject);
       },
     );

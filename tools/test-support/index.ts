@@ -1,2 +1,3 @@
-export { type FixtureEvent, type FixtureOptions, ProcessFixture } from './process-fixture.js';
 export { get, type Reply } from './http-client.js';
+export { type FixtureEvent, type FixtureOptions, ProcessFixture } from './process-fixture.js';
+export { datagram, type Greeting, greet, greeting, refused } from './tcp-client.js';

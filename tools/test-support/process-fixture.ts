@@ -34,13 +34,17 @@ export class ProcessFixture implements AsyncDisposable {
   readonly #waiters = new Set<{ test(event: FixtureEvent): boolean; resolve(event: FixtureEvent): void }>();
 
   private constructor(script: string, options: FixtureOptions) {
-    this.child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), script, ...(options.args ?? [])], {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      // Its own process group: killing -pid takes the primary and every worker it forked.
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      options.node ?? process.execPath,
+      [...(options.nodeArgs ?? []), script, ...(options.args ?? [])],
+      {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        // Its own process group: killing -pid takes the primary and every worker it forked.
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     this.exited = once(this.child, 'exit').then(([code, signal]) => ({ code, signal }));
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.#onLine(line));
     createInterface({ input: this.child.stderr! }).on('line', (line) => this.output.push(`stderr: ${line}`));
@@ -67,7 +71,11 @@ export class ProcessFixture implements AsyncDisposable {
       };
       const timer = setTimeout(() => {
         this.#waiters.delete(waiter);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output:\n${this.output.join('\n')}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; output:\n${this.output.join('\n')}`,
+          ),
+        );
       }, timeoutMs);
       this.#waiters.add(waiter);
     });
@@ -101,7 +109,10 @@ export class ProcessFixture implements AsyncDisposable {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`fixture did not exit within ${timeoutMs} ms; output:\n${this.output.join('\n')}`)),
+        () =>
+          reject(
+            new Error(`fixture did not exit within ${timeoutMs} ms; output:\n${this.output.join('\n')}`),
+          ),
         timeoutMs,
       );
     });

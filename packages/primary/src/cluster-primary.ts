@@ -16,7 +16,13 @@ import { childTransport } from './child-transport.js';
 import { createWorkerProcess } from './create-worker-process.js';
 import { errInternalAssertion } from './errors.js';
 import { RoundRobinHandle } from './round-robin-handle.js';
-import { policyFromEnvironment, SCHED_NONE, SCHED_RR, type SchedulingPolicy } from './scheduling-policy.js';
+import {
+  type EnvironmentPolicy,
+  policyFromEnvironment,
+  SCHED_NONE,
+  SCHED_RR,
+  type SchedulingPolicy,
+} from './scheduling-policy.js';
 import type { ServerHandle } from './server-handle.js';
 import { type ClusterSettings, mergeSettings } from './settings.js';
 import { SharedHandle } from './shared-handle.js';
@@ -55,11 +61,14 @@ export class ClusterPrimary extends EventEmitter {
   #nextId = 0;
   #distribution: Distribution | undefined;
   #strategyName = 'round-robin';
+  readonly #environment: EnvironmentPolicy;
 
   constructor(options: ClusterPrimaryOptions = {}) {
     super();
     this.#options = options;
-    this.schedulingPolicy = policyFromEnvironment(process.env.NODE_CLUSTER_SCHED_POLICY, process.platform);
+    const fromEnvironment = policyFromEnvironment(process.env.NODE_CLUSTER_SCHED_POLICY, process.platform);
+    this.schedulingPolicy = fromEnvironment.policy;
+    this.#environment = fromEnvironment;
   }
 
   /** The name of the strategy in force for primary-distributed keys (frozen at the first setup or fork). */
@@ -123,7 +132,8 @@ export class ClusterPrimary extends EventEmitter {
 
   #freezePolicy(settings: ClusterSettings): Distribution {
     const policy = this.schedulingPolicy;
-    const chosen = (settings.strategy as StrategySpec | undefined) ?? policy;
+    const fromEnvironment = policy === this.#environment.policy ? this.#environment.strategy : undefined;
+    const chosen = (settings.strategy as StrategySpec | undefined) ?? fromEnvironment ?? policy;
     let spec: StrategySpec;
     if (chosen === SCHED_RR) spec = 'round-robin';
     else if (chosen === SCHED_NONE) spec = 'shared';

@@ -2,17 +2,29 @@
 export const SCHED_NONE = 1;
 export const SCHED_RR = 2;
 
-/** What `cluster.schedulingPolicy` and `NODE_CLUSTER_SCHED_POLICY` may hold: Node's numbers or a strategy name. */
+/** What `cluster.schedulingPolicy` may hold: Node's numbers, or (Shoal) a strategy name. */
 export type SchedulingPolicy = number | string;
 
-/** Reads `NODE_CLUSTER_SCHED_POLICY` as Node does (`rr`, `none`), and Shoal's strategy names. */
+export interface EnvironmentPolicy {
+  /** What `cluster.schedulingPolicy` starts as: always one of Node's two numbers. */
+  policy: number;
+  /** A Shoal strategy named by the variable (anything but `rr` and `none`), used when the policy is left as is. */
+  strategy: string | undefined;
+}
+
+/**
+ * Reads `NODE_CLUSTER_SCHED_POLICY` as Node does (`rr`, `none`) and also accepts Shoal's strategy names, for
+ * which `schedulingPolicy` still reads as SCHED_RR (the primary distributes) or SCHED_NONE (`shared`).
+ */
 export function policyFromEnvironment(
   value: string | undefined,
   platform: NodeJS.Platform,
-): SchedulingPolicy {
-  if (value === 'rr') return SCHED_RR;
-  if (value === 'none') return SCHED_NONE;
-  if (value !== undefined && value !== '') return value;
+): EnvironmentPolicy {
+  if (value === 'rr') return { policy: SCHED_RR, strategy: undefined };
+  if (value === 'none') return { policy: SCHED_NONE, strategy: undefined };
+  if (value !== undefined && value !== '') {
+    return { policy: value === 'shared' ? SCHED_NONE : SCHED_RR, strategy: value };
+  }
   // Round robin performs badly with IOCP on Windows, which is why Node defaults to SCHED_NONE there.
-  return platform === 'win32' ? SCHED_NONE : SCHED_RR;
+  return { policy: platform === 'win32' ? SCHED_NONE : SCHED_RR, strategy: undefined };
 }

@@ -4,7 +4,8 @@ import type { Transport } from '@shoal/protocol';
 export function processTransport(): Transport {
   return {
     send(message: unknown): void {
-      if (process.connected && process.send) process.send(message as object, undefined, undefined, ignoreError);
+      if (process.connected && process.send)
+        process.send(message as object, undefined, undefined, ignoreError);
     },
     onMessage(listener: (message: unknown) => void): () => void {
       const onInternal = (message: unknown): void => listener(message);

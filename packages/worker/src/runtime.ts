@@ -24,7 +24,8 @@ export function startWorkerRuntime(): WorkerRuntime {
   const load = new LoadTracker(() => {
     if (reportScheduled) return;
     reportScheduled = true;
-    setImmediate(report).unref();
+    // Not unref'd: an unref'd immediate waits for the next I/O event, delaying the report indefinitely.
+    setImmediate(report);
   });
   channel.on('protocolError', () => {
     // A message this worker cannot read is dropped; it must never take the application down.

@@ -1,0 +1,115 @@
+// How the primary hands connections out: no connection lost when a worker dies or refuses, and every strategy.
+import { describe, expect, it } from 'vitest';
+import { greet, greeting, ProcessFixture } from '../../../tools/test-support/index.js';
+import { fixture } from './fixture-path.js';
+
+function startServers(env: NodeJS.ProcessEnv): ProcessFixture {
+  return ProcessFixture.start(fixture('servers.mjs'), { env: { WORKERS: '2', HOST: '127.0.0.1', ...env } });
+}
+
+async function portOf(primary: ProcessFixture, id: number): Promise<number> {
+  const event = await primary.waitForEvent('worker:listening', { id });
+  return (event.address as { port: number }).port;
+}
+
+describe('connections handed out by the primary', () => {
+  it('re-routes a connection in flight to a worker that dies, instead of leaking it', async () => {
+    const primary = startServers({ SERVER_KIND: 'net' });
+    const port = await portOf(primary, 1);
+    await portOf(primary, 2);
+    primary.send({ do: 'tell', id: 1, message: 'block' });
+    await primary.waitForEvent('worker:blocking', { id: 1 });
+    // Worker 1 never answers its next hand-off; round robin still offers it one connection of these.
+    let answered = 0;
+    let threeAnswered: () => void = () => {};
+    const three = new Promise<void>((resolve) => {
+      threeAnswered = resolve;
+    });
+    const lines = Array.from({ length: 4 }, () =>
+      greeting({ port }, { timeoutMs: 20_000 }).then((line) => {
+        if (++answered === 3) threeAnswered();
+        return line;
+      }),
+    );
+    await three;
+    primary.send({ do: 'kill', id: 1, signal: 'SIGKILL' });
+    expect(await Promise.all(lines)).toEqual(['worker 2', 'worker 2', 'worker 2', 'worker 2']);
+  });
+
+  it('hands a connection refused by a worker at maxConnections to another worker', async () => {
+    const primary = startServers({ SERVER_KIND: 'hold', WORKERS: '0' });
+    primary.send({ do: 'fork', env: { MAX_CONNECTIONS: '1' } });
+    const port = await portOf(primary, 1);
+    const first = await greet({ port });
+    expect(first.line).toBe('worker 1');
+    primary.send({ do: 'fork' });
+    await portOf(primary, 2);
+    const more = await Promise.all([greet({ port }), greet({ port }), greet({ port })]);
+    expect(more.map((greeting) => greeting.line)).toEqual(['worker 2', 'worker 2', 'worker 2']);
+    for (const { socket } of [first, ...more]) socket.destroy();
+  });
+
+  it('closes a connection every worker refused, rather than leaving it open', async () => {
+    const primary = startServers({ SERVER_KIND: 'hold', WORKERS: '0' });
+    primary.send({ do: 'fork', env: { MAX_CONNECTIONS: '1' } });
+    const port = await portOf(primary, 1);
+    const held = await greet({ port });
+    expect(held.line).toBe('worker 1');
+    const refused = await greet({ port });
+    expect(refused.line).toBe('');
+    expect(refused.socket.destroyed || refused.socket.readableEnded).toBe(true);
+    primary.send({ do: 'tell', id: 1, message: 'release' });
+    await primary.waitForEvent('worker:released', { id: 1 });
+    await new Promise((resolve) => held.socket.once('close', resolve));
+    expect(await greeting({ port })).toBe('worker 1');
+  });
+});
+
+describe('scheduling strategies', () => {
+  it('least-connections follows the workers’ load reports', async () => {
+    const primary = startServers({ SERVER_KIND: 'hold', NODE_CLUSTER_SCHED_POLICY: 'least-connections' });
+    const setup = await primary.waitForEvent('cluster:setup');
+    expect(setup.strategy).toBe('least-connections');
+    const port = await portOf(primary, 1);
+    await portOf(primary, 2);
+    const first = [];
+    for (let i = 0; i < 4; i++) first.push(await greet({ port }));
+    const lines = first.map((greeting) => greeting.line).sort();
+    expect(lines).toEqual(['worker 1', 'worker 1', 'worker 2', 'worker 2']);
+    primary.send({ do: 'tell', id: 1, message: 'release' });
+    await primary.waitFor(
+      (event) =>
+        event.event === 'cluster:load' &&
+        event.id === 1 &&
+        (event.load as { connections: number }).connections === 0,
+      15_000,
+      'worker 1 reporting no connections',
+    );
+    const next = [await greet({ port }), await greet({ port })];
+    expect(next.map((greeting) => greeting.line)).toEqual(['worker 1', 'worker 1']);
+    for (const { socket } of [...first, ...next]) socket.destroy();
+  });
+
+  it('takes a user strategy object from setupPrimary({ strategy })', async () => {
+    const primary = startServers({ SERVER_KIND: 'net', CUSTOM_STRATEGY: 'first' });
+    const setup = await primary.waitForEvent('cluster:setup');
+    expect(setup.strategy).toBe('first-joined');
+    const port = await portOf(primary, 1);
+    await portOf(primary, 2);
+    const lines = [];
+    for (let i = 0; i < 5; i++) lines.push(await greeting({ port }));
+    expect(new Set(lines).size).toBe(1);
+  });
+
+  it.each(['power-of-two', 'weighted-round-robin', 'consistent-hash', 'round-robin', 'rr'])(
+    'serves every connection with NODE_CLUSTER_SCHED_POLICY=%s',
+    async (name) => {
+      const primary = startServers({ SERVER_KIND: 'net', NODE_CLUSTER_SCHED_POLICY: name });
+      const setup = await primary.waitForEvent('cluster:setup');
+      expect(setup.strategy).toBe(name === 'rr' ? 'round-robin' : name);
+      const port = await portOf(primary, 1);
+      await portOf(primary, 2);
+      for (let i = 0; i < 6; i++) expect(await greeting({ port })).toMatch(/^worker [12]$/);
+    },
+  );
+});
