@@ -39,6 +39,11 @@ function register(): boolean {
     });
   }
   builtin.Worker = target.Worker;
+  Object.defineProperty(builtin, 'strategy', {
+    configurable: true,
+    enumerable: false,
+    get: () => target.strategy,
+  });
   Object.defineProperty(builtin, registeredMarker, { value: true });
   // Keep ESM named imports of node:cluster (import { fork } from 'node:cluster') in step.
   syncBuiltinESMExports();
