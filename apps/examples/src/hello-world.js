@@ -8,7 +8,7 @@
 // an `x-worker-pid` header, so you can watch requests being spread across workers:
 //
 //   curl -si http://127.0.0.1:8000/
-import cluster from 'node:cluster';
+import cluster from '@shoal/cluster';
 import http from 'node:http';
 import os from 'node:os';
 import process from 'node:process';
