@@ -273,7 +273,7 @@ console.log('\n## consistent-hash: keys moved when the membership changes\n');
   const fresh = run({ maxKeys: 0 });
   const remembered = run({ maxKeys: Number.POSITIVE_INFINITY });
   console.log(
-    `${keys} distinct client addresses, one short connection each (no live load), 160 ring points per worker.\n`,
+    `100 000 distinct client addresses, one short connection each (no live load), 160 ring points per worker.\n`,
   );
   console.log(
     '| | keys moved, 8 → 9 workers | keys moved, 9 → 8 (worker 4 leaves) | max/min keys per worker (8) |',

@@ -17,12 +17,18 @@ export interface ConsistentHashOptions {
   epsilon?: number;
   /** Ring points per unit of weight (default 160). */
   virtualNodes?: number;
-  /** Keys remembered for stickiness, least recently used forgotten first (default 65536; 0: none). */
+  /** Keys remembered for stickiness, the least recently used forgotten first (approximately: second chance; default 65536; 0: none). */
   maxKeys?: number;
   /** The sticky key of a connection (default: `routingKey ?? remoteAddress`); undefined: no key. */
   key?: (connection: ConnectionInfo) => string | undefined;
   /** Whether the primary must fill `remoteAddress` (default true, as the default key needs it). */
   needsPeer?: boolean;
+}
+
+interface StickyEntry {
+  readonly worker: WorkerView;
+  /** Routed to since the eviction scan last passed it. */
+  used: boolean;
 }
 
 /** Slots the ring can tell apart (a dispatcher's slots stay below its largest number of workers at once). */
@@ -34,7 +40,8 @@ function defaultKey(connection: ConnectionInfo): string | undefined {
 
 /**
  * Sticky routing by `key(connection)`. A key seen before goes back to its worker — even above the load bound,
- * and even if that means waiting while the worker is not ready: a session must not move. A new key (or one
+ * and even if that means waiting while the worker is not ready: a session must not move. Up to `maxKeys` keys
+ * are remembered. A new key (or one
  * whose worker left) walks the hash ring clockwise from its hash to the first worker whose live-plus-pending
  * connections are below ⌈(1 + ε) · (m + 1) · weight / W⌉, m and W being the total load and weight of the
  * workers offered (Mirrokni, Thorup and Zadimoghaddam's bounded loads). Ring points belong to dispatcher
@@ -60,8 +67,8 @@ export class ConsistentHashStrategy implements Strategy {
   /** The ring: sorted point hashes, and the slot owning each. */
   #points = new Uint32Array(0);
   #owners = new Uint32Array(0);
-  /** Remembered keys, least recently used first. */
-  readonly #sticky = new Map<string, WorkerView>();
+  /** Remembered keys, oldest first. */
+  readonly #sticky = new Map<string, StickyEntry>();
   readonly #rotation = new Rotation();
 
   constructor(options: ConsistentHashOptions = {}) {
@@ -111,16 +118,13 @@ export class ConsistentHashStrategy implements Strategy {
     const key = this.#key(connection);
     if (key === undefined) return this.#leastLoaded(workers);
     const sticky = this.#sticky;
-    const known = sticky.get(key);
-    if (known !== undefined) {
+    const entry = sticky.get(key);
+    if (entry !== undefined) {
+      const known = entry.worker;
       if (this.#members[known.slot] === known) {
         if (!known.ready) return undefined;
         if (workers.includes(known)) {
-          if (sticky.size > 1) {
-            // Most recently used goes last.
-            sticky.delete(key);
-            sticky.set(key, known);
-          }
+          entry.used = true;
           return known;
         }
         // Its worker refused this very connection: place this one elsewhere, keep the key's home.
@@ -129,16 +133,28 @@ export class ConsistentHashStrategy implements Strategy {
       sticky.delete(key);
     }
     const worker = this.#place(hashString(key), workers);
-    if (worker !== undefined && this.#maxKeys > 0) {
-      if (sticky.size >= this.#maxKeys) {
-        for (const oldest of sticky.keys()) {
-          sticky.delete(oldest);
-          break;
-        }
-      }
-      sticky.set(key, worker);
-    }
+    if (worker !== undefined && this.#maxKeys > 0) this.#remember(key, worker);
     return worker;
+  }
+
+  /**
+   * Remembers a new key, making room first by second chance (CLOCK): the oldest key goes, unless it was used
+   * since it was last passed over, in which case it moves to the back. A hit only sets a flag, so routing a
+   * known key allocates nothing; this runs only for new keys.
+   */
+  #remember(key: string, worker: WorkerView): void {
+    const sticky = this.#sticky;
+    while (sticky.size >= this.#maxKeys) {
+      for (const [oldestKey, oldest] of sticky) {
+        sticky.delete(oldestKey);
+        if (oldest.used) {
+          oldest.used = false;
+          sticky.set(oldestKey, oldest);
+        }
+        break;
+      }
+    }
+    sticky.set(key, { worker, used: false });
   }
 
   #place(hash: number, workers: readonly WorkerView[]): WorkerView | undefined {

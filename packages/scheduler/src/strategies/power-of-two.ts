@@ -3,7 +3,10 @@ import type { ConnectionInfo, Strategy, WorkerView } from '../strategy.js';
 import { validateFunction, validateObject } from '../validate.js';
 
 export interface PowerOfTwoOptions {
-  /** A uniform random number in [0, 1), as `Math.random` returns (inject a seeded one in tests). */
+  /**
+   * A uniform random number in [0, 1), as `Math.random` returns (inject a seeded one in tests). Default: a
+   * mulberry32 generator seeded from `Math.random` — V8's `Math.random` allocates as it refills its cache.
+   */
   random?: () => number;
 }
 
@@ -14,15 +17,16 @@ export interface PowerOfTwoOptions {
  */
 export class PowerOfTwoStrategy implements Strategy {
   readonly name = 'power-of-two';
-  readonly #random: () => number;
+  readonly #random: (() => number) | undefined;
+  /** State of the built-in generator, used when no `random` was given. */
+  #state = Math.floor(Math.random() * 2 ** 32);
   /** The second idle worker `#twoIdle` found (kept here so the fallback allocates nothing). */
   #secondIdle: WorkerView | undefined;
 
   constructor(options: PowerOfTwoOptions = {}) {
     validateObject(options, 'options');
-    const random = options.random ?? Math.random;
-    validateFunction(random, 'options.random');
-    this.#random = random;
+    if (options.random !== undefined) validateFunction(options.random, 'options.random');
+    this.#random = options.random;
   }
 
   pick(_connection: ConnectionInfo, workers: readonly WorkerView[]): WorkerView | undefined {
@@ -48,8 +52,17 @@ export class PowerOfTwoStrategy implements Strategy {
   }
 
   #index(count: number): number {
-    const index = Math.floor(this.#random() * count);
+    const random = this.#random === undefined ? this.#mulberry32() : this.#random();
+    const index = Math.floor(random * count);
     return index < count ? index : count - 1;
+  }
+
+  #mulberry32(): number {
+    this.#state = (this.#state + 0x6d2b79f5) | 0;
+    let t = this.#state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   /** The first idle worker from `start` on; the one after it goes to `#secondIdle` (no array allocated). */
