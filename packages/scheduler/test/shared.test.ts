@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher, SharedStrategy, SharedStrategyError, ShoalSchedulerError } from '../src/index.js';
+import {
+  Dispatcher,
+  SharedStrategy,
+  SharedStrategyError,
+  ShoalSchedulerError,
+  type Strategy,
+} from '../src/index.js';
 import { view } from './helpers/harness.js';
 
 describe('shared', () => {
   it('marks the kernel-distributed mode and never picks', () => {
     const strategy = new SharedStrategy();
     expect(strategy).toMatchObject({ name: 'shared', mode: 'shared' });
-    expect(strategy.needsPeer).toBeUndefined();
+    expect((strategy as Strategy).needsPeer).toBeUndefined();
     let error: unknown;
     try {
       strategy.pick({ key: 's' }, [view(1)]);
