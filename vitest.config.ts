@@ -8,11 +8,11 @@ export default defineConfig({
   test: {
     projects: [
       ...packages.map((name) => ({
-        extends: true,
+        extends: true as const,
         test: { name, root: `packages/${name}`, include: ['test/**/*.test.ts'] },
       })),
       ...apps.map((name) => ({
-        extends: true,
+        extends: true as const,
         test: { name, root: `apps/${name}`, include: ['test/**/*.test.ts'] },
       })),
     ],

@@ -8,10 +8,11 @@
 // an `x-worker-pid` header, so you can watch requests being spread across workers:
 //
 //   curl -si http://127.0.0.1:8000/
-import cluster from '@shoal/cluster';
+
 import http from 'node:http';
 import os from 'node:os';
 import process from 'node:process';
+import cluster from '@shoal/cluster';
 
 function intFromEnv(name, fallback, min) {
   const raw = process.env[name];

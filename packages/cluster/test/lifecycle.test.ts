@@ -20,7 +20,7 @@ describe('worker lifecycle', () => {
     const listening = await primary.waitForCount('cluster:listening', 2);
     const ports = new Set(serving.map((event) => event.port));
     expect(ports.size).toBe(1);
-    const [port] = [...ports] as number[];
+    const port = [...ports][0] as number;
     for (const event of listening) {
       expect(event.address).toEqual({ addressType: 4, address: '127.0.0.1', port });
     }
