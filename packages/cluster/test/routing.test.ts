@@ -1,4 +1,8 @@
 // How the primary hands connections out: no connection lost when a worker dies or refuses, and every strategy.
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { greet, greeting, ProcessFixture } from '../../../tools/test-support/index.js';
 import { fixture } from './fixture-path.js';
@@ -34,6 +38,31 @@ describe('connections handed out by the primary', () => {
     await three;
     primary.send({ do: 'kill', id: 1, signal: 'SIGKILL' });
     expect(await Promise.all(lines)).toEqual(['worker 2', 'worker 2', 'worker 2', 'worker 2']);
+  });
+
+  it('lets a worker told to disconnect still serve the hand-off it was sent, and serves it only once', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'shoal-block-'));
+    const unblock = path.join(dir, 'go');
+    try {
+      const primary = startServers({ SERVER_KIND: 'net', CUSTOM_STRATEGY: 'first', TRACE_NEWCONN: '1' });
+      const port = await portOf(primary, 1);
+      await portOf(primary, 2);
+      primary.send({ do: 'tell', id: 1, message: { blockUntil: unblock } });
+      await primary.waitForEvent('worker:blocking', { id: 1 });
+      const answer = greet({ port });
+      await primary.waitForEvent('primary:newconn', { id: 1 });
+      primary.send({ do: 'disconnect', id: 1 });
+      await primary.waitForEvent('done:disconnect', { id: 1 });
+      writeFileSync(unblock, '');
+      const { socket, line } = await answer;
+      expect(line).toBe('worker 1');
+      await once(socket, 'close');
+      await primary.waitForEvent('cluster:exit', { id: 1 });
+      // The listen socket is still there for worker 2.
+      expect(await greeting({ port })).toBe('worker 2');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('hands a connection refused by a worker at maxConnections to another worker', async () => {

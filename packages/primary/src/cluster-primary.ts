@@ -241,7 +241,17 @@ export class ClusterPrimary extends EventEmitter {
     const distribution = this.#distribution ?? { kind: 'shared' };
     const udp = query.addressType === 'udp4' || query.addressType === 'udp6';
     if (distribution.kind === 'shared' || udp) return new SharedHandle(key, address, query);
-    return new RoundRobinHandle(key, address, query, resolveStrategy(distribution.spec));
+    const handle: ServerHandle = new RoundRobinHandle(
+      key,
+      address,
+      query,
+      resolveStrategy(distribution.spec),
+      () => {
+        // It closed late, once a retiring worker answered its last hand-off.
+        if (this.#handles.get(key) === handle) this.#handles.delete(key);
+      },
+    );
+    return handle;
   }
 
   #onListening(worker: Worker, message: ListeningMessage): void {

@@ -12,6 +12,9 @@ export class RoundRobinHandle implements ServerHandle {
   readonly key: string;
   data: unknown = undefined;
   readonly #links = new Map<number, WorkerLink>();
+  /** Workers removed while hand-offs to them were unanswered: offered nothing new, forgotten once answered. */
+  readonly #retiring = new Set<number>();
+  readonly #onClosed: () => void;
   readonly #dispatcher: Dispatcher<RawStreamHandle>;
   readonly #needsPeer: boolean;
   #server: net.Server | null;
@@ -22,8 +25,10 @@ export class RoundRobinHandle implements ServerHandle {
     address: string | null | undefined,
     query: QueryServerMessage,
     strategy: Strategy,
+    onClosed: () => void,
   ) {
     this.key = key;
+    this.#onClosed = onClosed;
     this.#needsPeer = strategy.needsPeer === true;
     this.#dispatcher = new Dispatcher<RawStreamHandle>({
       strategy,
@@ -74,19 +79,20 @@ export class RoundRobinHandle implements ServerHandle {
   }
 
   remove(worker: Worker): boolean {
-    if (!this.#links.delete(worker.id)) return false;
-    this.#dispatcher.removeWorker(worker.id);
-    if (this.#links.size !== 0) return false;
-    for (const client of this.#dispatcher.drainAll()) client.close();
-    this.#listenHandle?.close();
-    this.#listenHandle = null;
-    this.#server?.close();
-    this.#server = null;
-    return true;
+    const id = worker.id;
+    if (!this.#links.has(id)) return false;
+    if (worker.isConnected() && (this.#dispatcher.getWorker(id)?.pending ?? 0) > 0) {
+      // It may still accept what it was sent (a disconnect() from the primary, say): re-routing those now
+      // could serve a connection twice. Offer it nothing new; its answers, or its exit, settle the rest.
+      this.#retiring.add(id);
+      this.#dispatcher.setReady(id, false);
+      return false;
+    }
+    return this.#forget(id);
   }
 
   has(worker: Worker): boolean {
-    return this.#links.has(worker.id);
+    return this.#links.has(worker.id) && !this.#retiring.has(worker.id);
   }
 
   reportLoad(workerId: number, load: { connections: number; requests: number }): void {
@@ -113,7 +119,24 @@ export class RoundRobinHandle implements ServerHandle {
       // The worker holds its own copy now; ours is closed once it says it took the connection.
       if (accepted) client.close();
       this.#dispatcher.settle(workerId, client, accepted);
+      if (this.#retiring.has(workerId) && this.#dispatcher.getWorker(workerId)?.pending === 0) {
+        if (this.#forget(workerId)) this.#onClosed();
+      }
     });
+  }
+
+  /** Drops the worker (re-routing anything still pending to it); true when it was the last and the socket closed. */
+  #forget(id: number): boolean {
+    this.#retiring.delete(id);
+    this.#links.delete(id);
+    this.#dispatcher.removeWorker(id);
+    if (this.#links.size !== 0) return false;
+    for (const client of this.#dispatcher.drainAll()) client.close();
+    this.#listenHandle?.close();
+    this.#listenHandle = null;
+    this.#server?.close();
+    this.#server = null;
+    return true;
   }
 }
 
