@@ -22,12 +22,30 @@ function register(): boolean {
   if (!isMainThread || builtin.isWorker === true || shoal === (builtin as unknown)) return false;
   if (builtin[registeredMarker] === true) return false;
   const target = shoal as unknown as Record<string, unknown> & EventEmitter;
+  // Listeners already on Shoal's object (a module that imported @shoal/cluster first) move to the built-in.
+  for (const event of target.eventNames()) {
+    for (const raw of target.rawListeners(event) as Array<
+      ((...args: unknown[]) => void) & { listener?: () => void }
+    >) {
+      if (raw.listener !== undefined) builtin.once(event, raw.listener);
+      else builtin.on(event, raw);
+    }
+  }
+  target.removeAllListeners();
   // Listeners libraries attach with cluster.on() must be where Shoal emits: make the built-in the emitter.
   for (const name of emitterMethods) {
     const method = builtin[name] as (...args: unknown[]) => unknown;
     target[name] = method.bind(builtin);
   }
   for (const name of replacedMethods) builtin[name] = target[name];
+  // Keep ESM named imports of node:cluster (import { settings } from 'node:cluster') in step after a setup.
+  const setupPrimary = target.setupPrimary as (options?: unknown) => void;
+  const setupAndSync = (options?: unknown): void => {
+    setupPrimary(options);
+    syncBuiltinESMExports();
+  };
+  builtin.setupPrimary = setupAndSync;
+  builtin.setupMaster = setupAndSync;
   for (const name of mirroredFields) {
     Object.defineProperty(builtin, name, {
       configurable: true,
@@ -45,9 +63,8 @@ function register(): boolean {
     get: () => target.strategy,
   });
   Object.defineProperty(builtin, registeredMarker, { value: true });
-  // Keep ESM named imports of node:cluster (import { fork } from 'node:cluster') in step.
+  // ESM named imports of node:cluster (import { fork } from 'node:cluster') now see Shoal's members.
   syncBuiltinESMExports();
-  target.on('setup', () => syncBuiltinESMExports());
   return true;
 }
 

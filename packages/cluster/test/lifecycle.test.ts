@@ -88,6 +88,14 @@ describe('worker lifecycle', () => {
     expect(primary.events.indexOf(disconnect)).toBeLessThan(primary.events.indexOf(exit));
   });
 
+  it('treats a falsy signal in worker.kill() as SIGTERM', async () => {
+    const primary = startLifecycle({ WORKERS: '1' });
+    await primary.waitForEvent('cluster:listening', { id: 1 });
+    primary.send({ do: 'kill', id: 1, signal: 0 });
+    const exit = await primary.waitForEvent('cluster:exit', { id: 1 });
+    expect(exit).toMatchObject({ code: null, signal: 'SIGTERM' });
+  });
+
   it('calls back from cluster.disconnect() once every worker is gone, and the primary exits on its own', async () => {
     const primary = startLifecycle();
     await primary.waitForCount('cluster:listening', 2);

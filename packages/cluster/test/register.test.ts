@@ -25,6 +25,16 @@ describe.each([
   });
 });
 
+describe('register after listeners were attached', () => {
+  it('moves them to the built-in object and adds none of its own', async () => {
+    const primary = ProcessFixture.start(fixture('register-late.mjs'), { cwd: packageDir });
+    const registered = await primary.waitForEvent('registered');
+    expect(registered).toEqual({ event: 'registered', setupListeners: 0, forkListeners: 1 });
+    expect((await primary.waitForEvent('fork')).id).toBe(1);
+    expect((await primary.waitForEvent('online')).id).toBe(1);
+  });
+});
+
 describe('register is inert where it has nothing to do', () => {
   it('leaves node:cluster alone in a worker thread', async () => {
     const script = [

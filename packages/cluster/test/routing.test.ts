@@ -65,6 +65,28 @@ describe('connections handed out by the primary', () => {
     }
   });
 
+  it('survives a worker closing and re-listening while a hand-off to it is unanswered', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'shoal-relisten-'));
+    const go = path.join(dir, 'go');
+    try {
+      const primary = startServers({ SERVER_KIND: 'net', WORKERS: '1', TRACE_NEWCONN: '1' });
+      const port = await portOf(primary, 1);
+      primary.send({ do: 'tell', id: 1, message: { relistenAfter: go } });
+      await primary.waitForEvent('worker:blocking', { id: 1 });
+      const pending = greet({ port });
+      await primary.waitForEvent('primary:newconn', { id: 1 });
+      writeFileSync(go, '');
+      await primary.waitForEvent('worker:relistened', { id: 1 });
+      // The connection was refused by the closed server; the primary stays up and serves from the new one.
+      const { socket } = await pending;
+      socket.destroy();
+      expect(await greeting({ port })).toBe('worker 1');
+      expect(primary.child.exitCode).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('hands a connection refused by a worker at maxConnections to another worker', async () => {
     const primary = startServers({ SERVER_KIND: 'hold', WORKERS: '0' });
     primary.send({ do: 'fork', env: { MAX_CONNECTIONS: '1' } });
@@ -122,12 +144,22 @@ describe('scheduling strategies', () => {
   it('takes a user strategy object from setupPrimary({ strategy })', async () => {
     const primary = startServers({ SERVER_KIND: 'net', CUSTOM_STRATEGY: 'first' });
     const setup = await primary.waitForEvent('cluster:setup');
-    expect(setup.strategy).toBe('first-joined');
+    expect(setup.strategy).toBe('lowest-id');
     const port = await portOf(primary, 1);
     await portOf(primary, 2);
     const lines = [];
     for (let i = 0; i < 5; i++) lines.push(await greeting({ port }));
-    expect(new Set(lines).size).toBe(1);
+    expect(lines).toEqual(['worker 1', 'worker 1', 'worker 1', 'worker 1', 'worker 1']);
+  });
+
+  it('ignores an unknown NODE_CLUSTER_SCHED_POLICY with a warning, as Node ignores it', async () => {
+    const primary = startServers({ SERVER_KIND: 'net', NODE_CLUSTER_SCHED_POLICY: 'RR' });
+    const setup = await primary.waitForEvent('cluster:setup');
+    expect(setup.strategy).toBe('round-robin');
+    const port = await portOf(primary, 1);
+    await portOf(primary, 2);
+    expect(await greeting({ port })).toMatch(/^worker [12]$/);
+    expect(primary.output.some((line) => line.includes('SHOAL_WARN_UNKNOWN_SCHED_POLICY'))).toBe(true);
   });
 
   it.each(['power-of-two', 'weighted-round-robin', 'consistent-hash', 'round-robin', 'rr'])(

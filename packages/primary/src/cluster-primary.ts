@@ -1,6 +1,7 @@
 // The primary side of node:cluster in user land: forks workers, answers their cluster messages, owns listen handles.
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { constants } from 'node:os';
 import path from 'node:path';
 import {
   type CloseMessage,
@@ -12,9 +13,11 @@ import {
   type QueryServerMessage,
 } from '@shoal/protocol';
 import { resolveStrategy, type Strategy, type StrategyFunction } from '@shoal/scheduler';
+import { type bindReusePort, reusePortSupport } from './bind-reuseport-handle.js';
 import { childTransport } from './child-transport.js';
 import { createWorkerProcess } from './create-worker-process.js';
 import { errInternalAssertion } from './errors.js';
+import { ReusePortHandle } from './reuseport-handle.js';
 import { RoundRobinHandle } from './round-robin-handle.js';
 import {
   type EnvironmentPolicy,
@@ -40,7 +43,10 @@ export interface ClusterPrimaryOptions {
 export type StrategySpec = string | Strategy | StrategyFunction;
 
 /** Where the frozen policy sends a key: the primary distributes with a strategy, or the kernel does. */
-type Distribution = { kind: 'primary'; spec: StrategySpec } | { kind: 'shared' };
+type Distribution =
+  | { kind: 'primary'; spec: StrategySpec }
+  | { kind: 'shared' }
+  | { kind: 'reuseport'; bind: typeof bindReusePort };
 
 export class ClusterPrimary extends EventEmitter {
   readonly isWorker = false;
@@ -54,7 +60,7 @@ export class ClusterPrimary extends EventEmitter {
   schedulingPolicy: SchedulingPolicy;
 
   readonly #handles = new Map<string, ServerHandle>();
-  readonly #links = new Map<number, WorkerLink>();
+  readonly #links = new WeakMap<Worker, WorkerLink>();
   readonly #allDisconnected = new EventEmitter();
   readonly #options: ClusterPrimaryOptions;
   #initialized = false;
@@ -80,8 +86,9 @@ export class ClusterPrimary extends EventEmitter {
     const settings = mergeSettings(this.settings, options);
     this.settings = settings;
     if (!this.#initialized) {
-      this.#initialized = true;
+      // Frozen only once it succeeded: a bad strategy throws here again at the next call, never half-applies.
       this.#distribution = this.#freezePolicy(settings);
+      this.#initialized = true;
       process.on('internalMessage', (message: { cmd?: unknown }) => this.#onDebugEnabled(message));
     }
     process.nextTick(() => this.emit('setup', settings));
@@ -101,7 +108,7 @@ export class ClusterPrimary extends EventEmitter {
     });
     const worker = new Worker({ id, process: child }, (w) => this.#disconnectWorker(w));
     const link = new WorkerLink(child);
-    this.#links.set(id, link);
+    this.#links.set(worker, link);
     worker.on('message', (message: unknown, handle: unknown) =>
       this.emit('message', worker, message, handle),
     );
@@ -140,10 +147,25 @@ export class ClusterPrimary extends EventEmitter {
     else if (typeof chosen === 'string' || typeof chosen === 'function' || isStrategyObject(chosen))
       spec = chosen;
     else throw errInternalAssertion(`Bad cluster.schedulingPolicy: ${String(policy)}`);
+    if (this.#environment.unknown !== undefined && fromEnvironment === undefined && chosen === policy) {
+      process.emitWarning(
+        `NODE_CLUSTER_SCHED_POLICY=${this.#environment.unknown} names no policy or strategy; using the default`,
+        { code: 'SHOAL_WARN_UNKNOWN_SCHED_POLICY' },
+      );
+    }
     // Resolving once here reports an unknown name at setup, not at the first listen.
     const probe = resolveStrategy(spec);
     this.#strategyName = probe.name;
-    if (isSharedStrategy(probe)) return { kind: 'shared' };
+    if (probe.mode === 'shared') return { kind: 'shared' };
+    if (probe.mode === 'reuseport') {
+      const support = reusePortSupport();
+      if (support.ok) return { kind: 'reuseport', bind: support.bind };
+      process.emitWarning(`reuseport is unavailable (${support.reason}); using round-robin`, {
+        code: 'SHOAL_WARN_REUSEPORT_UNAVAILABLE',
+      });
+      this.#strategyName = 'round-robin';
+      return { kind: 'primary', spec: 'round-robin' };
+    }
     return { kind: 'primary', spec };
   }
 
@@ -181,6 +203,11 @@ export class ClusterPrimary extends EventEmitter {
     if (link.deliverReply(message as { ack?: unknown }, handle)) return;
     const parsed = parseWorkerMessage(message);
     if (!parsed.ok) {
+      const seq = (message as { act?: unknown; seq?: unknown }).seq;
+      // A listen must not hang for want of an answer: refuse what cannot be read.
+      if ((message as { act?: unknown }).act === 'queryServer' && typeof seq === 'number') {
+        link.send({ errno: UV_EINVAL, key: '', ack: seq, data: null });
+      }
       this.emit('shoal:protocolError', worker, parsed.error);
       return;
     }
@@ -211,17 +238,28 @@ export class ClusterPrimary extends EventEmitter {
 
   #onQueryServer(worker: Worker, link: WorkerLink, query: QueryServerMessage): void {
     if (worker.exitedAfterDisconnect) return; // already on its way out
-    const key = `${query.address}:${query.port}:${query.addressType}:${query.fd}:${query.index}`;
+    const key = handleKey(query);
     let handle = this.#handles.get(key);
+    if (handle?.has(worker)) {
+      // The worker listens twice on one address: the second listen is refused, as the bind would be.
+      link.send({ errno: UV_EADDRINUSE, key, ack: query.seq, data: handle.data });
+      return;
+    }
     if (handle === undefined) {
-      handle = this.#createHandle(key, query);
+      try {
+        handle = this.#createHandle(key, query);
+      } catch {
+        // A request Node's own primary would choke on (a forged port, say): refuse it, stay up.
+        link.send({ errno: UV_EINVAL, key, ack: query.seq, data: null });
+        return;
+      }
       this.#handles.set(key, handle);
     }
     if (!handle.data) handle.data = query.data;
     const owner = handle;
     owner.add(worker, link, (errno, reply, sharedHandle) => {
       // A failed bind is forgotten so that another worker's query can try again.
-      if (errno) this.#handles.delete(key);
+      if (errno && this.#handles.get(key) === owner) this.#handles.delete(key);
       link.send({ errno, key, ack: query.seq, data: owner.data, ...reply }, sharedHandle ?? undefined);
     });
   }
@@ -241,16 +279,26 @@ export class ClusterPrimary extends EventEmitter {
     const distribution = this.#distribution ?? { kind: 'shared' };
     const udp = query.addressType === 'udp4' || query.addressType === 'udp6';
     if (distribution.kind === 'shared' || udp) return new SharedHandle(key, address, query);
-    const handle: ServerHandle = new RoundRobinHandle(
-      key,
-      address,
-      query,
-      resolveStrategy(distribution.spec),
-      () => {
-        // It closed late, once a retiring worker answered its last hand-off.
-        if (this.#handles.get(key) === handle) this.#handles.delete(key);
-      },
-    );
+    const onClosedLate = (): void => {
+      // It closed after the remove() call that emptied it, once a retiring worker answered its last hand-off.
+      if (this.#handles.get(key) === handle) this.#handles.delete(key);
+    };
+    let handle: ServerHandle;
+    const tcp =
+      (query.addressType === 4 || query.addressType === 6) && query.port !== null && query.fd === undefined;
+    if (distribution.kind === 'reuseport' && tcp) {
+      handle = new ReusePortHandle(
+        key,
+        address,
+        query,
+        resolveStrategy('reuseport'),
+        distribution.bind,
+        onClosedLate,
+      );
+    } else {
+      const spec = distribution.kind === 'primary' ? distribution.spec : 'round-robin';
+      handle = new RoundRobinHandle(key, address, query, resolveStrategy(spec), onClosedLate);
+    }
     return handle;
   }
 
@@ -273,7 +321,7 @@ export class ClusterPrimary extends EventEmitter {
 
   #disconnectWorker(worker: Worker): void {
     worker.exitedAfterDisconnect = true;
-    this.#links.get(worker.id)?.send({ act: 'disconnect' });
+    this.#links.get(worker)?.send({ act: 'disconnect' });
     this.#removeHandlesFor(worker);
     this.#removeWorker(worker);
   }
@@ -290,7 +338,7 @@ export class ClusterPrimary extends EventEmitter {
   }
 
   #onDisconnect(worker: Worker): void {
-    this.#links.get(worker.id)?.clear();
+    this.#links.get(worker)?.clear();
     this.#removeHandlesFor(worker);
     if (worker.isDead()) this.#removeWorker(worker);
     worker.exitedAfterDisconnect = !!worker.exitedAfterDisconnect;
@@ -315,10 +363,19 @@ export class ClusterPrimary extends EventEmitter {
   }
 }
 
-function isStrategyObject(value: unknown): value is Strategy {
-  return typeof value === 'object' && value !== null && typeof (value as Strategy).pick === 'function';
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+const UV_EADDRINUSE = -constants.errno.EADDRINUSE;
+const UV_EINVAL = -constants.errno.EINVAL;
+
+/**
+ * The registry key of a listen request. Node 20 keys by the per-worker listen index too; Node 22+ drops the
+ * index unless the port is 0, so one worker can close a server and listen on its port again (nodejs/node#60141).
+ */
+function handleKey(query: QueryServerMessage): string {
+  const base = `${query.address}:${query.port}:${query.addressType}:${query.fd}`;
+  return nodeMajor < 22 || query.port === 0 ? `${base}:${query.index}` : base;
 }
 
-function isSharedStrategy(strategy: Strategy): boolean {
-  return (strategy as { mode?: string }).mode === 'shared' || strategy.name === 'shared';
+function isStrategyObject(value: unknown): value is Strategy {
+  return typeof value === 'object' && value !== null && typeof (value as Strategy).pick === 'function';
 }

@@ -4,29 +4,30 @@ import { errSocketBadPort } from './errors.js';
 const inspectorFlag = /--inspect(?:-brk|-port|-wait)?|--debug-port/;
 const highestPort = 65535;
 
-let usingInspector: boolean | undefined;
 let portOffset = 1;
 
-/** Whether these `execArgv` (or NODE_OPTIONS) turn the inspector on; decided once, as Node does. */
+/** Whether these `execArgv` (or NODE_OPTIONS) turn the inspector on. */
 export function isUsingInspector(execArgv: readonly string[]): boolean {
-  usingInspector ??=
-    execArgv.some((arg) => inspectorFlag.test(arg)) || inspectorFlag.test(process.env.NODE_OPTIONS ?? '');
-  return usingInspector;
+  return (
+    execArgv.some((arg) => inspectorFlag.test(arg)) || inspectorFlag.test(process.env.NODE_OPTIONS ?? '')
+  );
 }
 
 /** The port for the next worker: the user's number or function, else the primary's port plus a growing offset. */
-export function nextInspectPort(inspectPort: number | (() => number) | undefined): number {
+export function nextInspectPort(inspectPort: number | string | (() => number) | undefined): number {
   let port: unknown = inspectPort;
   if (typeof inspectPort === 'function') {
     port = inspectPort();
   } else if (inspectPort === undefined) {
     let candidate = process.debugPort + portOffset;
-    if (candidate > highestPort) candidate = candidate - highestPort + 1024;
+    if (candidate > highestPort) candidate = candidate - highestPort + 1023;
     portOffset++;
     port = candidate;
   }
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > highestPort) {
+  // Numbers and numeric strings are ports, as Node's validatePort takes them.
+  const numeric = typeof port === 'string' && /^\d+$/.test(port.trim()) ? Number(port) : port;
+  if (typeof numeric !== 'number' || !Number.isInteger(numeric) || numeric < 0 || numeric > highestPort) {
     throw errSocketBadPort('Port', port);
   }
-  return port;
+  return numeric;
 }

@@ -1,4 +1,6 @@
 // Node's two scheduling policies and how Shoal maps policy values and strategy names onto them.
+import { strategyAliases, strategyNames } from '@shoal/scheduler';
+
 export const SCHED_NONE = 1;
 export const SCHED_RR = 2;
 
@@ -10,6 +12,8 @@ export interface EnvironmentPolicy {
   policy: number;
   /** A Shoal strategy named by the variable (anything but `rr` and `none`), used when the policy is left as is. */
   strategy: string | undefined;
+  /** A value that names nothing: ignored, as Node ignores it, but worth a warning. */
+  unknown?: string;
 }
 
 /**
@@ -22,9 +26,11 @@ export function policyFromEnvironment(
 ): EnvironmentPolicy {
   if (value === 'rr') return { policy: SCHED_RR, strategy: undefined };
   if (value === 'none') return { policy: SCHED_NONE, strategy: undefined };
-  if (value !== undefined && value !== '') {
-    return { policy: value === 'shared' ? SCHED_NONE : SCHED_RR, strategy: value };
-  }
   // Round robin performs badly with IOCP on Windows, which is why Node defaults to SCHED_NONE there.
-  return { policy: platform === 'win32' ? SCHED_NONE : SCHED_RR, strategy: undefined };
+  const fallback = platform === 'win32' ? SCHED_NONE : SCHED_RR;
+  if (value === undefined || value === '') return { policy: fallback, strategy: undefined };
+  const name = strategyAliases[value] ?? value;
+  if (!(strategyNames as readonly string[]).includes(name))
+    return { policy: fallback, strategy: undefined, unknown: value };
+  return { policy: name === 'shared' ? SCHED_NONE : SCHED_RR, strategy: name };
 }

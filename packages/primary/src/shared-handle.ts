@@ -16,12 +16,18 @@ export class SharedHandle implements ServerHandle {
   #handle: Closable | null = null;
   #errno = 0;
   #waiting: Array<() => void> | null = [];
+  #closed = false;
 
   constructor(key: string, address: string | null | undefined, query: QueryServerMessage) {
     this.key = key;
     bindServerHandle(address, query, (errno, handle) => {
       this.#errno = errno;
       this.#handle = (handle as Closable | null) ?? null;
+      if (this.#closed) {
+        // Every worker left while the bind was still under way (UDP on Node 25+): nobody wants it now.
+        this.#handle?.close();
+        this.#handle = null;
+      }
       const waiting = this.#waiting ?? [];
       this.#waiting = null;
       for (const answer of waiting) answer();
@@ -40,6 +46,7 @@ export class SharedHandle implements ServerHandle {
   remove(worker: Worker): boolean {
     if (!this.#workers.delete(worker.id)) return false;
     if (this.#workers.size !== 0) return false;
+    this.#closed = true;
     this.#handle?.close();
     this.#handle = null;
     return true;

@@ -22,13 +22,22 @@ export class WorkerLink {
     const seq = this.#nextSeq++;
     const message = { cmd: NODE_CLUSTER_CMD, ...fields, seq };
     if (onReply !== undefined) this.#awaitingReply.set(seq, onReply);
-    // A failed send shows up as the channel closing; callbacks are dropped by clear() then.
-    const send = this.#process.send as (
-      message: unknown,
-      handle: unknown,
-      callback: (e: Error | null) => void,
-    ) => boolean;
-    return send.call(this.#process, message, handle ?? undefined, ignoreSendError);
+    return this.#send(message, handle);
+  }
+
+  /** `newconn` for `key` with the client handle: the per-connection message, built without spreading. */
+  sendNewconn(key: string, client: unknown, onReply: ReplyCallback): boolean {
+    if (!this.#process.connected) return false;
+    const seq = this.#nextSeq++;
+    this.#awaitingReply.set(seq, onReply);
+    return this.#send({ cmd: NODE_CLUSTER_CMD, act: 'newconn', key, seq }, client);
+  }
+
+  #send(message: object, handle: unknown): boolean {
+    // No callback, as in Node's own primary: a failed write surfaces as the child's 'error' (the worker's),
+    // and the awaited replies are dropped by clear() when the channel closes.
+    const send = this.#process.send as (message: unknown, handle: unknown) => boolean;
+    return send.call(this.#process, message, handle ?? undefined);
   }
 
   /** Runs the callback waiting for this reply; false when the message is not an awaited reply. */
@@ -46,5 +55,3 @@ export class WorkerLink {
     this.#awaitingReply.clear();
   }
 }
-
-function ignoreSendError(): void {}

@@ -56,8 +56,9 @@ export class ClusterWorker extends EventEmitter {
     this.destroy(signal);
   }
 
-  destroy(signal: NodeJS.Signals | number = 'SIGTERM'): void {
-    this.process.kill(signal);
+  destroy(signal?: NodeJS.Signals | number): void {
+    // Any falsy signal (0, '', null) means SIGTERM, as in Node.
+    this.process.kill(signal || 'SIGTERM');
   }
 
   /** Asks the worker to close its servers and then its IPC channel. */

@@ -47,7 +47,9 @@ function isAddressType(value: unknown): boolean {
 }
 
 function serverQueryProblem(m: WireRecord, act: string): Problem | undefined {
-  const { address, port, addressType, fd, index, flags, backlog, readableAll, writableAll } = m;
+  // backlog, readableAll and writableAll are copied from the user's listen() options unvalidated by Node's
+  // net, so any value may arrive; they are passed through, not judged.
+  const { address, port, addressType, fd, index, flags } = m;
   if (address !== null && address !== undefined && typeof address !== 'string') {
     return fieldProblem(act, 'address', 'a string, null or undefined', address);
   }
@@ -59,15 +61,6 @@ function serverQueryProblem(m: WireRecord, act: string): Problem | undefined {
   if (!isCount(index)) return fieldProblem(act, 'index', 'a non-negative integer', index);
   if (flags !== undefined && flags !== null && !isInteger(flags)) {
     return fieldProblem(act, 'flags', 'an integer, null or undefined', flags);
-  }
-  if (backlog !== undefined && backlog !== null && backlog !== false && typeof backlog !== 'number') {
-    return fieldProblem(act, 'backlog', 'a number, false, null or undefined', backlog);
-  }
-  if (readableAll !== undefined && typeof readableAll !== 'boolean') {
-    return fieldProblem(act, 'readableAll', 'a boolean or undefined', readableAll);
-  }
-  if (writableAll !== undefined && typeof writableAll !== 'boolean') {
-    return fieldProblem(act, 'writableAll', 'a boolean or undefined', writableAll);
   }
   return undefined;
 }

@@ -51,12 +51,15 @@ export interface ServerQueryFields extends ClusterEnvelope {
   /** Server data (TLS ticket keys for `tls.Server`), `null` otherwise. Echoed in the reply. */
   data: unknown;
   flags?: number | null;
-  /** `net` only; `false` when `listen()`'s positional backlog argument was not a number. */
-  backlog?: number | false | null;
-  /** Pipes only. */
-  readableAll?: boolean;
-  /** Pipes only. */
-  writableAll?: boolean;
+  /**
+   * `net` only; usually a number, `false` when `listen()`'s positional backlog argument was not a number, but
+   * copied from the user's options unvalidated, so any value.
+   */
+  backlog?: unknown;
+  /** Pipes only; the user's option, unvalidated (truthy means set). */
+  readableAll?: unknown;
+  /** Pipes only; the user's option, unvalidated (truthy means set). */
+  writableAll?: unknown;
 }
 
 /** A listen/bind in the worker asks the primary for a handle; answered by a {@link QueryServerReply}. */

@@ -246,9 +246,6 @@ describe('parseWorkerMessage', () => {
     'queryServer with a null fd': { ...workerExamples['queryServer, udp4'], fd: null },
     'queryServer without index': { ...workerExamples['queryServer, udp4'], index: undefined },
     'queryServer with a string flags': { ...workerExamples['queryServer, udp4'], flags: '0' },
-    'queryServer with backlog true': { ...workerExamples['queryServer, pipe'], backlog: true },
-    'queryServer with readableAll 1': { ...workerExamples['queryServer, pipe'], readableAll: 1 },
-    'queryServer with writableAll "yes"': { ...workerExamples['queryServer, pipe'], writableAll: 'yes' },
     'listening with a NaN port': { ...workerExamples.listening, port: Number.NaN },
     'close without key': { cmd, act: 'close', seq: 1 },
     'exitedAfterDisconnect without seq': { cmd, act: 'exitedAfterDisconnect' },
@@ -261,6 +258,18 @@ describe('parseWorkerMessage', () => {
       expect(isWorkerMessage(raw)).toBe(false);
     });
   }
+
+  it('passes through backlog, readableAll and writableAll of any type, as Node copies them from user options', () => {
+    const loose = {
+      ...workerExamples['queryServer, pipe'],
+      backlog: '128',
+      readableAll: 1,
+      writableAll: 'yes',
+    };
+    const parsed = parseWorkerMessage(loose);
+    expect(parsed.ok).toBe(true);
+    expect(parsed.ok && parsed.message).toBe(loose);
+  });
 
   it('rejects primary-only acts from a worker as SHOAL_ERR_PROTOCOL_UNKNOWN_KIND', () => {
     const error = expectError(

@@ -21,6 +21,7 @@ export {
 export { type ConsistentHashOptions, ConsistentHashStrategy } from './strategies/consistent-hash.js';
 export { LeastConnectionsStrategy } from './strategies/least-connections.js';
 export { type PowerOfTwoOptions, PowerOfTwoStrategy } from './strategies/power-of-two.js';
+export { ReusePortStrategy } from './strategies/reuseport.js';
 export { RoundRobinStrategy } from './strategies/round-robin.js';
 export { SharedStrategy } from './strategies/shared.js';
 export { WeightedRoundRobinStrategy } from './strategies/weighted-round-robin.js';

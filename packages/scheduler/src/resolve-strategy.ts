@@ -3,6 +3,7 @@ import { errInvalidArgType, errInvalidArgValue, UnknownStrategyError } from './e
 import { type ConsistentHashOptions, ConsistentHashStrategy } from './strategies/consistent-hash.js';
 import { LeastConnectionsStrategy } from './strategies/least-connections.js';
 import { type PowerOfTwoOptions, PowerOfTwoStrategy } from './strategies/power-of-two.js';
+import { ReusePortStrategy } from './strategies/reuseport.js';
 import { RoundRobinStrategy } from './strategies/round-robin.js';
 import { SharedStrategy } from './strategies/shared.js';
 import { WeightedRoundRobinStrategy } from './strategies/weighted-round-robin.js';
@@ -22,6 +23,7 @@ export const strategyNames = Object.freeze([
   'power-of-two',
   'weighted-round-robin',
   'consistent-hash',
+  'reuseport',
 ] as const);
 
 export type StrategyName = (typeof strategyNames)[number];
@@ -49,6 +51,7 @@ const factories: ReadonlyMap<string, (options: StrategyOptions) => Strategy> = n
   ['least-connections', () => new LeastConnectionsStrategy()],
   ['power-of-two', (options) => new PowerOfTwoStrategy({ random: options.random })],
   ['weighted-round-robin', () => new WeightedRoundRobinStrategy()],
+  ['reuseport', () => new ReusePortStrategy()],
   [
     'consistent-hash',
     (options) =>
@@ -68,7 +71,7 @@ const aliases: ReadonlyMap<string | number, StrategyName> = new Map<string | num
   [SCHED_RR, 'round-robin'],
 ]);
 
-const modes: ReadonlySet<unknown> = new Set([undefined, 'handoff', 'shared']);
+const modes: ReadonlySet<unknown> = new Set([undefined, 'handoff', 'shared', 'reuseport']);
 
 /**
  * A strategy for `spec`. A name, alias or policy number gives a new instance each call (strategies keep
@@ -94,6 +97,6 @@ export function resolveStrategy(spec: StrategySpec, options: StrategyOptions = {
     throw errInvalidArgType('strategy.pick', 'of type function', spec.pick);
   if (typeof spec.name !== 'string') throw errInvalidArgType('strategy.name', 'of type string', spec.name);
   if (!modes.has(spec.mode))
-    throw errInvalidArgValue('strategy.mode', spec.mode, "must be 'handoff' or 'shared'");
+    throw errInvalidArgValue('strategy.mode', spec.mode, "must be 'handoff', 'shared' or 'reuseport'");
   return spec;
 }

@@ -47,9 +47,11 @@ export interface WorkerView {
 /**
  * How connections on a listen socket reach workers: `'handoff'` (the default) — the primary accepts each
  * connection and a `Dispatcher` hands it to the worker `pick` chose; `'shared'` — the primary shares the
- * listen handle with every worker and the kernel distributes (Node's SCHED_NONE), so `pick` is never used.
+ * listen handle with every worker and the kernel distributes (Node's SCHED_NONE), so `pick` is never used;
+ * `'reuseport'` — each worker gets an SO_REUSEPORT listen socket of its own and the kernel distributes; `pick`
+ * serves only connections the primary accepts itself (the queue of a socket whose worker left).
  */
-export type StrategyMode = 'handoff' | 'shared';
+export type StrategyMode = 'handoff' | 'shared' | 'reuseport';
 
 /**
  * A scheduling strategy. One instance serves one dispatcher: it may keep per-worker state, which `join` and

@@ -3,6 +3,7 @@ import {
   ConsistentHashStrategy,
   LeastConnectionsStrategy,
   PowerOfTwoStrategy,
+  ReusePortStrategy,
   RoundRobinStrategy,
   resolveStrategy,
   SCHED_NONE,
@@ -26,6 +27,7 @@ describe('resolveStrategy', () => {
       'power-of-two',
       'weighted-round-robin',
       'consistent-hash',
+      'reuseport',
     ]);
     expect(Object.isFrozen(strategyNames)).toBe(true);
     const classes = [
@@ -35,6 +37,7 @@ describe('resolveStrategy', () => {
       PowerOfTwoStrategy,
       WeightedRoundRobinStrategy,
       ConsistentHashStrategy,
+      ReusePortStrategy,
     ];
     strategyNames.forEach((name, i) => {
       const strategy = resolveStrategy(name);
@@ -163,5 +166,15 @@ describe('errors', () => {
       /^TypeError \[ERR_INVALID_ARG_TYPE\]: The "strategy.pick" property/,
     );
     expect((error as Error).message).toContain('Received type number (5)');
+  });
+});
+
+describe('reuseport', () => {
+  it('is a round robin marked for per-worker SO_REUSEPORT sockets, usable by a dispatcher', () => {
+    const strategy = resolveStrategy('reuseport');
+    expect(strategy).toMatchObject({ name: 'reuseport', mode: 'reuseport' });
+    const a = view(1, { slot: 0 });
+    const b = view(2, { slot: 1 });
+    expect([strategy.pick({ key: 'k' }, [a, b]), strategy.pick({ key: 'k' }, [a, b])]).toEqual([a, b]);
   });
 });

@@ -13,7 +13,7 @@ interface ServerSocketEvent {
 }
 
 interface HttpRequestEvent {
-  response: { once(event: 'close', listener: () => void): unknown };
+  response: { on(event: 'close', listener: () => void): unknown };
 }
 
 /** Subscribes to `net.server.socket` and `http.server.request.start`; calls `onChange` after every change. */
@@ -24,7 +24,8 @@ export class LoadTracker {
   readonly #onSocket = (message: unknown): void => {
     const { socket } = message as ServerSocketEvent;
     this.connections++;
-    socket.once('close', this.#onSocketClose);
+    // 'close' is emitted once; on() spares the wrapper once() would allocate per socket.
+    socket.on('close', this.#onSocketClose);
     this.#onChange();
   };
   readonly #onSocketClose = (): void => {
@@ -35,7 +36,7 @@ export class LoadTracker {
     const { response } = message as HttpRequestEvent;
     this.requests++;
     // 'close' fires for finished and for aborted responses alike, so the count never drifts up.
-    response.once('close', this.#onResponseClose);
+    response.on('close', this.#onResponseClose);
     this.#onChange();
   };
   readonly #onResponseClose = (): void => {

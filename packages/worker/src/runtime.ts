@@ -11,21 +11,29 @@ export interface WorkerRuntime {
 
 let running: WorkerRuntime | undefined;
 
+/** The shortest time between two load reports. */
+const reportGapMs = 10;
+
 /** Starts the runtime once per process; later calls return the running one. */
 export function startWorkerRuntime(): WorkerRuntime {
   if (running) return running;
   const channel = new ExtensionChannel(processTransport(), { role: 'worker', features: ['load'] });
   let reportScheduled = false;
+  let lastReport = Number.NEGATIVE_INFINITY;
   const report = (): void => {
     reportScheduled = false;
+    lastReport = performance.now();
     channel.sendLoad(load.snapshot());
   };
-  // Many changes in one turn of the event loop make one report.
+  // Many changes make one report: at the end of this turn of the event loop, and at most one per
+  // reportGapMs, so short connections do not cost the primary an IPC message each.
   const load = new LoadTracker(() => {
     if (reportScheduled) return;
     reportScheduled = true;
-    // Not unref'd: an unref'd immediate waits for the next I/O event, delaying the report indefinitely.
-    setImmediate(report);
+    const wait = lastReport + reportGapMs - performance.now();
+    // Neither is unref'd: an unref'd immediate waits for the next I/O event, delaying the report indefinitely.
+    if (wait <= 0) setImmediate(report);
+    else setTimeout(report, wait);
   });
   channel.on('protocolError', () => {
     // A message this worker cannot read is dropped; it must never take the application down.

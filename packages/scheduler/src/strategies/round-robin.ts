@@ -8,7 +8,7 @@ import { Rotation } from './rotation.js';
  * in flight, connections wait in the dispatcher's FIFO queue, as they do in Node's primary.
  */
 export class RoundRobinStrategy implements Strategy {
-  readonly name = 'round-robin';
+  readonly name: string = 'round-robin';
   readonly #rotation = new Rotation();
 
   pick(_connection: ConnectionInfo, workers: readonly WorkerView[]): WorkerView | undefined {
