@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConsistentHashStrategy, type WorkerView } from '../src/index.js';
+import { ConsistentHashStrategy, Dispatcher, type WorkerView } from '../src/index.js';
 import { counts, createHarness, view } from './helpers/harness.js';
 
 const address = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
@@ -248,5 +248,26 @@ describe('consistent-hash', () => {
       new ConsistentHashStrategy({ epsilon: Number.POSITIVE_INFINITY, maxKeys: Number.POSITIVE_INFINITY })
         .name,
     ).toBe('consistent-hash');
+  });
+});
+
+describe('consistent-hash refusals', () => {
+  it('moves a connection its key’s worker refused, even while that worker is not ready', () => {
+    const handed: Array<[number, string]> = [];
+    const dispatcher = new Dispatcher<string>({
+      strategy: 'consistent-hash',
+      handOff: (id, connection) => handed.push([id, connection]),
+      close: () => {},
+    });
+    dispatcher.addWorker(1);
+    dispatcher.route('c0', { key: 'server', routingKey: 'session-7' });
+    dispatcher.setReady(1, false);
+    dispatcher.addWorker(2);
+    dispatcher.settle(1, 'c0', false);
+    expect(handed).toEqual([
+      [1, 'c0'],
+      [2, 'c0'],
+    ]);
+    expect(dispatcher.queued).toBe(0);
   });
 });

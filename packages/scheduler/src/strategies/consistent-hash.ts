@@ -70,6 +70,8 @@ export class ConsistentHashStrategy implements Strategy {
   /** Remembered keys, oldest first. */
   readonly #sticky = new Map<string, StickyEntry>();
   readonly #rotation = new Rotation();
+  /** Connections their key's own worker refused: they may not wait for it, even while it is not ready. */
+  readonly #refusedAtHome = new WeakSet<ConnectionInfo>();
 
   constructor(options: ConsistentHashOptions = {}) {
     validateObject(options, 'options');
@@ -122,7 +124,7 @@ export class ConsistentHashStrategy implements Strategy {
     if (entry !== undefined) {
       const known = entry.worker;
       if (this.#members[known.slot] === known) {
-        if (!known.ready) return undefined;
+        if (!known.ready && !this.#refusedAtHome.has(connection)) return undefined;
         if (workers.includes(known)) {
           entry.used = true;
           return known;
@@ -135,6 +137,12 @@ export class ConsistentHashStrategy implements Strategy {
     const worker = this.#place(hashString(key), workers);
     if (worker !== undefined && this.#maxKeys > 0) this.#remember(key, worker);
     return worker;
+  }
+
+  settled(worker: WorkerView, connection: ConnectionInfo, accepted: boolean): void {
+    if (accepted) return;
+    const key = this.#key(connection);
+    if (key !== undefined && this.#sticky.get(key)?.worker === worker) this.#refusedAtHome.add(connection);
   }
 
   /**
