@@ -88,6 +88,14 @@ describe('worker lifecycle', () => {
     expect(primary.events.indexOf(disconnect)).toBeLessThan(primary.events.indexOf(exit));
   });
 
+  it('lets a worker whose IPC channel closes unexpectedly exit with code 0, not counted as a disconnect', async () => {
+    const primary = startLifecycle({ WORKERS: '1' });
+    await primary.waitForEvent('cluster:listening', { id: 1 });
+    primary.send({ do: 'ipcDisconnect', id: 1 });
+    const exit = await primary.waitForEvent('cluster:exit', { id: 1 });
+    expect(exit).toMatchObject({ code: 0, signal: null, exitedAfterDisconnect: false, workers: [] });
+  });
+
   it('treats a falsy signal in worker.kill() as SIGTERM', async () => {
     const primary = startLifecycle({ WORKERS: '1' });
     await primary.waitForEvent('cluster:listening', { id: 1 });

@@ -108,6 +108,23 @@ describe('servers in workers', () => {
     expect(await datagram(port, 'ping')).toMatch(/^worker [12]: ping$/);
   });
 
+  it('shares one UDP port between workers (udp6)', async () => {
+    const primary = startServers({ SERVER_KIND: 'udp6', HOST: '::1' });
+    const port = await sharedPort(primary);
+    const listening = await primary.waitForCount('cluster:listening', 2);
+    expect(listening[0]?.address).toMatchObject({ addressType: 'udp6', address: '::1', port });
+    expect(await datagram(port, 'ping', 'udp6')).toMatch(/^worker [12]: ping$/);
+  });
+
+  it('listens on a file descriptor of the primary with listen({ fd })', async () => {
+    const primary = startServers({ SERVER_KIND: 'net', PRIMARY_FD: '1' });
+    const { port } = await primary.waitForEvent('primary:fd');
+    await primary.waitForCount('cluster:listening', 2);
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) seen.add(await greeting({ port: port as number }));
+    expect(seen).toEqual(new Set(['worker 1', 'worker 2']));
+  });
+
   it('gives each worker its own port with exclusive: true', async () => {
     const primary = startServers({
       SERVER_KIND: 'net',
