@@ -13,10 +13,12 @@ export class HandOff {
   readonly #dispatcher: Dispatcher<RawStreamHandle>;
   readonly #needsPeer: boolean;
   readonly #onForgotten: () => void;
+  readonly #keyOnly: ConnectionInfo;
 
   /** `onForgotten` runs when a retiring worker's last hand-off was answered and it was dropped. */
   constructor(key: string, strategy: Strategy, onForgotten: () => void) {
     this.#key = key;
+    this.#keyOnly = Object.freeze({ key });
     this.#needsPeer = strategy.needsPeer === true;
     this.#onForgotten = onForgotten;
     this.#dispatcher = new Dispatcher<RawStreamHandle>({
@@ -72,8 +74,13 @@ export class HandOff {
   }
 
   route(client: RawStreamHandle): void {
+    if (!this.#needsPeer) {
+      // Nothing connection-specific is known: one frozen description serves every connection of the key.
+      this.#dispatcher.route(client, this.#keyOnly);
+      return;
+    }
     const info: ConnectionInfo = { key: this.#key };
-    if (this.#needsPeer && client.getpeername) {
+    if (client.getpeername) {
       const peer: { address?: string; port?: number } = {};
       client.getpeername(peer);
       info.remoteAddress = peer.address;
