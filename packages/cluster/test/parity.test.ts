@@ -1,4 +1,5 @@
 // Runs the same scenario on node:cluster and on Shoal and compares what a program can observe.
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ProcessFixture } from '../../../tools/test-support/index.js';
 import { fixture } from './fixture-path.js';
@@ -34,5 +35,42 @@ describe('parity with node:cluster', () => {
     const node = await observe('node:cluster');
     const shoal = await observe('@shoal/cluster');
     expect(shoal).toEqual(node);
+  });
+});
+
+/** What a worker's server reports when its port is taken, under one cluster module and policy. */
+async function listenError(
+  clusterModule: string,
+  policy: string,
+  port: number,
+): Promise<Record<string, unknown>> {
+  const primary = ProcessFixture.start(fixture('servers.mjs'), {
+    env: {
+      CLUSTER_MODULE: clusterModule,
+      NODE_CLUSTER_SCHED_POLICY: policy,
+      SERVER_KIND: 'net',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      WORKERS: '1',
+    },
+  });
+  const { event, pid, id, ...error } = await primary.waitForEvent('worker:error', { id: 1 });
+  await primary.kill();
+  return error;
+}
+
+describe.each(['rr', 'none'])('parity of listen errors (NODE_CLUSTER_SCHED_POLICY=%s)', (policy) => {
+  it('reports a taken port with the same code, errno, syscall, address, port and message', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const node = await listenError('node:cluster', policy, port);
+      const shoal = await listenError('@shoal/cluster', policy, port);
+      expect(node.code).toBe('EADDRINUSE');
+      expect(shoal).toEqual(node);
+    } finally {
+      blocker.close();
+    }
   });
 });
