@@ -1,0 +1,175 @@
+// The benchmark runner: node:cluster and @shoal/cluster side by side, pair by pair, on 127.0.0.1.
+//
+//   node apps/bench/src/run.mjs [--quick] [--pairs N] [--only keepalive,churn,...] [--out DIR]
+//                               [--generator wrk|autocannon] [--cpu-prof DIR]
+//
+// Writes a markdown report to stdout (progress goes to stderr), and latest.json, latest.md and latest.svg to
+// --out (default apps/bench/results).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pickGenerator } from './load/index.mjs';
+import { markdownReport } from './report/markdown.mjs';
+import { ratioChart } from './report/svg.mjs';
+import { targetRows } from './report/targets.mjs';
+import { echoScenario } from './scenarios/echo.mjs';
+import { fairnessScenario, skewedScenario } from './scenarios/fairness.mjs';
+import { startupScenario } from './scenarios/startup.mjs';
+import { memoryScenario, throughputScenario } from './scenarios/throughput.mjs';
+
+export const SCENARIOS = ['keepalive', 'churn', 'fairness', 'skewed', 'echo', 'startup', 'memory'];
+
+const USAGE = `usage: node apps/bench/src/run.mjs [options]
+  --quick               each scenario briefly (1 pair, ~1 s a run): a smoke run, not figures
+  --pairs N             node/Shoal pairs per figure (default 5; 1 with --quick)
+  --only LIST           comma-separated subset of: ${SCENARIOS.join(', ')}
+  --out DIR             where latest.json, latest.md and latest.svg go (default apps/bench/results)
+  --generator NAME      wrk or autocannon (default: wrk when on PATH, else autocannon)
+  --cpu-prof DIR        run the HTTP primaries (and their workers) with --cpu-prof into DIR
+  --help`;
+
+function configFrom(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      pairs: { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      generator: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const only = values.only ? values.only.split(',').map((name) => name.trim()) : SCENARIOS;
+  for (const name of only) {
+    if (!SCENARIOS.includes(name))
+      throw new Error(`unknown scenario '${name}'; known: ${SCENARIOS.join(', ')}`);
+  }
+  if (values.generator !== undefined && !['wrk', 'autocannon'].includes(values.generator)) {
+    throw new Error(`--generator must be wrk or autocannon, not '${values.generator}'`);
+  }
+  const quick = values.quick;
+  const pairs = values.pairs === undefined ? (quick ? 1 : 5) : Number(values.pairs);
+  if (!Number.isInteger(pairs) || pairs < 1)
+    throw new Error(`--pairs must be an integer ≥ 1, not '${values.pairs}'`);
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const cpuProfDir = values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']);
+  return {
+    quick,
+    pairs,
+    only,
+    outDir: path.resolve(values.out ?? path.join(here, '..', 'results')),
+    generator: pickGenerator(values.generator),
+    primaryNodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+    cpuProfDir,
+    // A warm-up pair first (discarded), and a warm-up load inside each HTTP run before the measured one.
+    warmupPairs: quick ? 0 : 1,
+    http: quick ? { warmupS: 1, durationS: 1 } : { warmupS: 2, durationS: 5 },
+    fairness: quick
+      ? { repetitions: 1, warmupS: 0, durationS: 1 }
+      : { repetitions: 3, warmupS: 1, durationS: 3 },
+    skewed: quick
+      ? { repetitions: 1, warmupS: 0, durationS: 1 }
+      : { repetitions: 3, warmupS: 1, durationS: 5 },
+    echo: quick ? { warmupMs: 100, durationMs: 300 } : { warmupMs: 500, durationMs: 2000 },
+  };
+}
+
+/** Share of the machine's CPU time that was busy over `ms`, from /proc/stat (NaN where unreadable). */
+async function busyShare(ms = 1000) {
+  const sample = () => {
+    try {
+      const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+      const ticks = fields.map(Number);
+      const idle = ticks[3] + (ticks[4] ?? 0);
+      return { idle, total: ticks.reduce((sum, tick) => sum + tick, 0) };
+    } catch {
+      return undefined;
+    }
+  };
+  const before = sample();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = sample();
+  if (!before || !after || after.total === before.total) return Number.NaN;
+  return 1 - (after.idle - before.idle) / (after.total - before.total);
+}
+
+function log(scope) {
+  return (message) => process.stderr.write(`[bench ${scope}] ${message}\n`);
+}
+
+export async function main(argv) {
+  const config = configFrom(argv);
+  mkdirSync(config.outDir, { recursive: true });
+  if (config.cpuProfDir) mkdirSync(config.cpuProfDir, { recursive: true });
+  const cpus = os.cpus();
+  const meta = {
+    schema: 1,
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    quick: config.quick,
+    pairs: config.pairs,
+    warmupPairs: config.warmupPairs,
+    durations: { http: config.http, fairness: config.fairness, skewed: config.skewed, echo: config.echo },
+    node: process.versions.node,
+    generator: config.generator,
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      kernel: os.release(),
+      platform: process.platform,
+    },
+    machineLoad: { before: { busyShare: await busyShare(), loadavg: os.loadavg() }, after: {} },
+    scenarios: config.only,
+  };
+  log('run')(
+    `generator ${config.generator.name} ${config.generator.version}; CPU busy before start ` +
+      `${(meta.machineLoad.before.busyShare * 100).toFixed(0)} %, load average ${os
+        .loadavg()
+        .map((v) => v.toFixed(2))
+        .join(' ')}`,
+  );
+
+  const scenarios = {};
+  const wants = (name) => config.only.includes(name);
+  if (wants('keepalive') || wants('memory')) {
+    scenarios.keepalive = await throughputScenario(config, { keepAlive: true, log: log('keepalive') });
+  }
+  if (wants('memory')) scenarios.memory = memoryScenario(scenarios.keepalive);
+  if (wants('churn'))
+    scenarios.churn = await throughputScenario(config, { keepAlive: false, log: log('churn') });
+  if (wants('echo')) scenarios.echo = await echoScenario(config, { log: log('echo') });
+  if (wants('startup')) scenarios.startup = await startupScenario(config, { log: log('startup') });
+  if (wants('fairness')) scenarios.fairness = await fairnessScenario(config, { log: log('fairness') });
+  if (wants('skewed')) scenarios.skewed = await skewedScenario(config, { log: log('skewed') });
+
+  meta.finishedAt = new Date().toISOString();
+  meta.machineLoad.after = { loadavg: os.loadavg() };
+  const results = { meta, targets: targetRows(scenarios), scenarios };
+  const markdown = markdownReport(results);
+  writeFileSync(path.join(config.outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(config.outDir, 'latest.md'), markdown);
+  writeFileSync(path.join(config.outDir, 'latest.svg'), ratioChart(results));
+  process.stdout.write(markdown);
+  log('run')(`wrote ${path.join(config.outDir, 'latest.{json,md,svg}')}`);
+  return results;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (error) => {
+      process.stderr.write(`[bench] failed: ${error.stack ?? error}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,81 @@
+// Scenarios 1 and 2: HTTP hello world on 2 workers, 50 connections, round robin — with keep-alive, and with
+// a new TCP connection per request (`Connection: close`). node:cluster and Shoal alternate, pair by pair.
+import { pairedRatios, summarize } from '../stats.mjs';
+import { httpRun } from './http-run.mjs';
+
+const WORKERS = 2;
+const CONNECTIONS = 50;
+
+export async function throughputScenario(config, { keepAlive, log }) {
+  const run = (side) =>
+    httpRun(config, {
+      side,
+      strategy: 'rr',
+      workers: WORKERS,
+      connections: CONNECTIONS,
+      keepAlive,
+      warmupS: config.http.warmupS,
+      durationS: config.http.durationS,
+    });
+  for (let i = 0; i < config.warmupPairs; i++) {
+    log(`warm-up pair ${i + 1}/${config.warmupPairs}`);
+    await run('node');
+    await run('shoal');
+  }
+  const pairs = [];
+  for (let i = 0; i < config.pairs; i++) {
+    const node = await run('node');
+    const shoal = await run('shoal');
+    pairs.push({ node, shoal });
+    log(
+      `pair ${i + 1}/${config.pairs}: node ${node.rps.toFixed(0)} req/s, shoal ${shoal.rps.toFixed(0)} req/s ` +
+        `(${(shoal.rps / node.rps).toFixed(3)})`,
+    );
+  }
+  const side = (name) => ({
+    rps: summarize(pairs.map((pair) => pair[name].rps)),
+    latencyP99Ms: summarize(pairs.map((pair) => pair[name].latencyMs.p99)),
+    errors: pairs.reduce((total, pair) => total + pair[name].errors, 0),
+    generatorCpuShare: summarize(pairs.map((pair) => pair[name].generatorCpuShare)),
+    primaryCpuMsPer1000Connections: summarize(pairs.map((pair) => pair[name].primaryCpuMsPer1000Connections)),
+    primaryCpuShare: summarize(pairs.map((pair) => pair[name].primaryCpuMs / 1000 / pair[name].durationS)),
+  });
+  return {
+    title: keepAlive ? 'keep-alive HTTP hello world' : 'connection churn (Connection: close)',
+    workers: WORKERS,
+    connections: CONNECTIONS,
+    strategy: 'rr',
+    keepAlive,
+    node: side('node'),
+    shoal: side('shoal'),
+    ratio: pairedRatios(pairs, (run) => run.rps),
+    primaryCpuPer1000ConnectionsRatio: pairedRatios(pairs, (run) => run.primaryCpuMsPer1000Connections),
+    pairs,
+  };
+}
+
+/** Scenario 7 from the keep-alive runs: RSS after start-up and after the load. */
+export function memoryScenario(keepAliveResult) {
+  const { pairs } = keepAliveResult;
+  const pick = (name, when, what) => summarize(pairs.map((pair) => pair[name].rss[when][what]));
+  const delta = (when, what) =>
+    summarize(pairs.map((pair) => pair.shoal.rss[when][what] - pair.node.rss[when][what]));
+  const side = (name) => ({
+    primaryAfterStartupMb: pick(name, 'afterStartup', 'primaryMb'),
+    primaryAfterLoadMb: pick(name, 'afterLoad', 'primaryMb'),
+    workerAfterStartupMb: pick(name, 'afterStartup', 'workerMeanMb'),
+    workerAfterLoadMb: pick(name, 'afterLoad', 'workerMeanMb'),
+  });
+  return {
+    title: 'memory (RSS, MB) after start-up and after the keep-alive load',
+    node: side('node'),
+    shoal: side('shoal'),
+    // Per pair, Shoal's RSS minus node:cluster's (MB).
+    delta: {
+      primaryAfterStartupMb: delta('afterStartup', 'primaryMb'),
+      primaryAfterLoadMb: delta('afterLoad', 'primaryMb'),
+      workerAfterStartupMb: delta('afterStartup', 'workerMeanMb'),
+      workerAfterLoadMb: delta('afterLoad', 'workerMeanMb'),
+    },
+  };
+}
