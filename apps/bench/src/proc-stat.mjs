@@ -44,3 +44,14 @@ export function rssBytes(pid) {
     return undefined;
   }
 }
+
+/** CPU time the whole machine spent busy (all cores, user + system + irq + steal) in ms, from /proc/stat. */
+export function machineBusyMs() {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+    return ticksToMs(user + nice + system + irq + softirq + (steal ?? 0));
+  } catch {
+    return undefined;
+  }
+}

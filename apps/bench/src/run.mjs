@@ -1,10 +1,11 @@
 // The benchmark runner: node:cluster and @shoal/cluster side by side, pair by pair, on 127.0.0.1.
 //
-//   node apps/bench/src/run.mjs [--quick] [--pairs N] [--only keepalive,churn,...] [--out DIR]
+//   node apps/bench/src/run.mjs [--quick] [--control] [--pairs N] [--only keepalive,churn,...] [--out DIR]
 //                               [--generator wrk|autocannon] [--cpu-prof DIR]
 //
 // Writes a markdown report to stdout (progress goes to stderr), and latest.json, latest.md and latest.svg to
 // --out (default apps/bench/results).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,10 +21,20 @@ import { fairnessScenario, skewedScenario } from './scenarios/fairness.mjs';
 import { startupScenario } from './scenarios/startup.mjs';
 import { memoryScenario, throughputScenario } from './scenarios/throughput.mjs';
 
-export const SCENARIOS = ['keepalive', 'churn', 'fairness', 'skewed', 'echo', 'startup', 'memory'];
+export const SCENARIOS = [
+  'keepalive',
+  'churn',
+  'reuseport',
+  'fairness',
+  'skewed',
+  'echo',
+  'startup',
+  'memory',
+];
 
 const USAGE = `usage: node apps/bench/src/run.mjs [options]
   --quick               each scenario briefly (1 pair, ~1 s a run): a smoke run, not figures
+  --control             node:cluster against itself on both sides: the noise floor of the ratios
   --pairs N             node/Shoal pairs per figure (default 5; 1 with --quick)
   --only LIST           comma-separated subset of: ${SCENARIOS.join(', ')}
   --out DIR             where latest.json, latest.md and latest.svg go (default apps/bench/results)
@@ -36,6 +47,7 @@ function configFrom(argv) {
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
+      control: { type: 'boolean', default: false },
       pairs: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
@@ -64,6 +76,7 @@ function configFrom(argv) {
   const cpuProfDir = values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']);
   return {
     quick,
+    control: values.control,
     pairs,
     only,
     outDir: path.resolve(values.out ?? path.join(here, '..', 'results')),
@@ -102,6 +115,20 @@ async function busyShare(ms = 1000) {
   return 1 - (after.idle - before.idle) / (after.total - before.total);
 }
 
+/** The commit the packages under test were built from, and whether packages/ had changes on top. */
+function gitState() {
+  const git = (...args) =>
+    execFileSync('git', args, { cwd: path.dirname(fileURLToPath(import.meta.url)), encoding: 'utf8' }).trim();
+  try {
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      dirty: git('status', '--porcelain', '--', '../../../packages') !== '',
+    };
+  } catch {
+    return { commit: 'unknown', dirty: false };
+  }
+}
+
 function log(scope) {
   return (message) => process.stderr.write(`[bench ${scope}] ${message}\n`);
 }
@@ -116,10 +143,12 @@ export async function main(argv) {
     startedAt: new Date().toISOString(),
     finishedAt: '',
     quick: config.quick,
+    control: config.control,
     pairs: config.pairs,
     warmupPairs: config.warmupPairs,
     durations: { http: config.http, fairness: config.fairness, skewed: config.skewed, echo: config.echo },
     node: process.versions.node,
+    ...gitState(),
     generator: config.generator,
     machine: {
       cpus: cpus.length,
@@ -147,6 +176,11 @@ export async function main(argv) {
   if (wants('memory')) scenarios.memory = memoryScenario(scenarios.keepalive);
   if (wants('churn'))
     scenarios.churn = await throughputScenario(config, { keepAlive: false, log: log('churn') });
+  if (wants('reuseport')) {
+    const options = { shoalStrategy: 'reuseport', log: log('reuseport') };
+    scenarios.reuseportKeepalive = await throughputScenario(config, { ...options, keepAlive: true });
+    scenarios.reuseportChurn = await throughputScenario(config, { ...options, keepAlive: false });
+  }
   if (wants('echo')) scenarios.echo = await echoScenario(config, { log: log('echo') });
   if (wants('startup')) scenarios.startup = await startupScenario(config, { log: log('startup') });
   if (wants('fairness')) scenarios.fairness = await fairnessScenario(config, { log: log('fairness') });

@@ -4,7 +4,7 @@
 //
 //   env: CLUSTER_MODULE, WORKERS (2), PORT (0), HEAVY_MS (20: how long GET /heavy spins the CPU)
 //   stdin commands: {"cmd":"reset"} zero every worker's counters, {"cmd":"stats"} collect them, {"cmd":"exit"}
-//   stdout events: ready {port, primaryPid, workerPids, startupMs}, reset, stats {workers}, error {message}
+//   stdout events: ready {port, primaryPid, workerPids, startupMs, strategy}, reset, stats {workers}, error {message}
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
@@ -34,7 +34,9 @@ function runPrimary() {
     if (++listening === count) {
       const startupMs = performance.now() - startedAt;
       const workerPids = Object.values(cluster.workers).map((worker) => worker.process.pid);
-      emit({ event: 'ready', port: listenPort, primaryPid: process.pid, workerPids, startupMs });
+      // The strategy in force (Shoal falls back to rr where reuseport is unavailable); Node only has rr/none.
+      const strategy = cluster.strategy ?? (cluster.schedulingPolicy === cluster.SCHED_NONE ? 'none' : 'rr');
+      emit({ event: 'ready', port: listenPort, primaryPid: process.pid, workerPids, startupMs, strategy });
     }
   });
   cluster.on('exit', (worker, code, signal) => {

@@ -37,11 +37,12 @@ export function summaryTable(targets) {
 export function markdownReport(results) {
   const { meta, scenarios } = results;
   const parts = [];
-  parts.push(`# Shoal vs node:cluster${meta.quick ? ' (quick run: indicative only)' : ''}`);
+  const title = meta.control ? 'Control: node:cluster vs node:cluster' : 'Shoal vs node:cluster';
+  parts.push(`# ${title}${meta.quick ? ' (quick run: indicative only)' : ''}`);
   parts.push(
     [
       `${meta.machine.cpus} × ${meta.machine.cpuModel}, ${meta.machine.memoryGb} GB, Linux ${meta.machine.kernel}, ` +
-        `Node ${meta.node}; load generator: ${meta.generator.name} ${meta.generator.version}; ` +
+        `Node ${meta.node}, commit ${meta.commit.slice(0, 10)}${meta.dirty ? ' (packages modified)' : ''}; load generator: ${meta.generator.name} ${meta.generator.version}; ` +
         `${meta.pairs} pair(s) per figure after ${meta.warmupPairs} warm-up pair(s); ${meta.startedAt}.`,
       `CPU busy before the run: ${fixed(meta.machineLoad.before.busyShare * 100)} % ` +
         `(load average ${meta.machineLoad.before.loadavg.map((v) => v.toFixed(2)).join(' ')}); ` +
@@ -50,7 +51,7 @@ export function markdownReport(results) {
   );
   if (results.targets.length > 0) parts.push(`## Targets\n\n${summaryTable(results.targets)}`);
 
-  for (const key of ['keepalive', 'churn']) {
+  for (const key of ['keepalive', 'churn', 'reuseportKeepalive', 'reuseportChurn']) {
     const s = scenarios[key];
     if (!s) continue;
     const row = (name, side) => [
@@ -59,11 +60,14 @@ export function markdownReport(results) {
       fixed(side.latencyP99Ms.median, 1),
       String(side.errors),
       `${fixed(side.primaryCpuShare.median * 100)} %`,
+      `${fixed(side.workersCpuShare.median * 100)} %`,
       s.keepAlive ? '–' : fixed(side.primaryCpuMsPer1000Connections.median, 1),
       `${fixed(side.generatorCpuShare.median * 100)} %`,
+      `${fixed(side.otherCpuShare.max * 100)} %`,
     ];
     parts.push(
-      `## ${s.title} — ${s.workers} workers, ${s.connections} connections, ${s.strategy}\n\n` +
+      `## ${s.title} — ${s.workers} workers, ${s.connections} connections, node:cluster ${s.strategy.node}, ` +
+        `Shoal ${s.strategy.shoal} (in force: ${s.shoal.strategyInForce})\n\n` +
         table(
           [
             'cluster',
@@ -71,11 +75,15 @@ export function markdownReport(results) {
             'p99 ms',
             'errors',
             'primary CPU',
+            'workers CPU',
             'primary CPU ms / 1000 conn.',
             'generator CPU',
+            'other CPU (max)',
           ],
           [row('node:cluster', s.node), row('Shoal', s.shoal)],
         ) +
+        '\n\nCPU columns: share of one core over the measured run (medians); other CPU: the rest of the machine ' +
+        '(CPU contention from outside the benchmark; the largest of the runs).' +
         `\n\nShoal/node per pair: ${s.ratio.perPair.map((r) => fixed(r, 3)).join(', ')} — median ${ratioText(s.ratio)}`,
     );
   }
@@ -115,7 +123,7 @@ export function markdownReport(results) {
         table(
           [
             'cluster',
-            'strategy',
+            'strategy (in force)',
             'keep-alive',
             'req/s',
             'requests max/min',
@@ -126,7 +134,7 @@ export function markdownReport(results) {
           ],
           f.rows.map((row) => [
             row.side === 'node' ? 'node:cluster' : 'Shoal',
-            row.strategy,
+            `${row.strategy} (${row.runs.at(-1).strategyInForce})`,
             row.keepAlive ? 'yes' : 'no',
             thousands(row.rps),
             fixed(row.requestsMaxOverMin, 2),
@@ -146,7 +154,7 @@ export function markdownReport(results) {
         table(
           [
             'cluster',
-            'strategy',
+            'strategy (in force)',
             'req/s',
             'p50 ms (min–max)',
             'p99 ms (min–max)',
@@ -154,7 +162,7 @@ export function markdownReport(results) {
           ],
           k.rows.map((row) => [
             row.side === 'node' ? 'node:cluster' : 'Shoal',
-            row.strategy,
+            `${row.strategy} (${row.runs.at(-1).strategyInForce})`,
             thousands(row.rps),
             `${fixed(row.p50Ms.median, 2)} (${range(row.p50Ms, (v) => fixed(v, 2))})`,
             `${fixed(row.p99Ms.median, 1)} (${range(row.p99Ms, (v) => fixed(v, 1))})`,

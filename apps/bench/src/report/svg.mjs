@@ -35,7 +35,7 @@ export function ratioChart(results) {
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   const { meta } = results;
   out.push(
-    `<text x="20" y="26" font-size="17" font-weight="bold">Shoal / node:cluster — median of paired ratios${meta.quick ? ' (quick run)' : ''}</text>`,
+    `<text x="20" y="26" font-size="17" font-weight="bold">${meta.control ? 'Control: node:cluster / node:cluster' : 'Shoal / node:cluster'} — median of paired ratios${meta.quick ? ' (quick run)' : ''}</text>`,
   );
   out.push(
     `<text x="20" y="46" fill="#444">${escapeXml(

@@ -2,8 +2,8 @@
 // and Shoal alternating pair by pair. Messages per second, higher is better.
 import { fileURLToPath } from 'node:url';
 import { AppProcess } from '../app-process.mjs';
+import { clusterModule } from '../sides.mjs';
 import { pairedRatios, summarize } from '../stats.mjs';
-import { MODULES } from './http-run.mjs';
 
 const echoApp = fileURLToPath(new URL('../apps/echo-app.mjs', import.meta.url));
 
@@ -17,7 +17,7 @@ for (const serialization of ['json', 'advanced']) {
 async function echoRun(config, side, { serialization, payload, sends }) {
   const app = new AppProcess(echoApp, {
     env: {
-      CLUSTER_MODULE: MODULES[side],
+      CLUSTER_MODULE: clusterModule(config, side),
       SERIALIZATION: serialization,
       PAYLOAD: payload,
       SENDS: String(sends),

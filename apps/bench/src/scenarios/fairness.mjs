@@ -16,6 +16,7 @@ export const STRATEGY_RUNS = [
   { side: 'shoal', strategy: 'none' },
   { side: 'shoal', strategy: 'least-connections' },
   { side: 'shoal', strategy: 'power-of-two' },
+  { side: 'shoal', strategy: 'reuseport' },
 ];
 
 export async function fairnessScenario(config, { log }) {
@@ -40,6 +41,7 @@ export async function fairnessScenario(config, { log }) {
       const requests = run.perWorker.map((worker) => worker.requests);
       const connections = run.perWorker.map((worker) => worker.connections);
       row.runs.push({
+        strategyInForce: run.strategyInForce,
         rps: run.rps,
         requests,
         connections,
@@ -49,6 +51,7 @@ export async function fairnessScenario(config, { log }) {
         connectionsCv: coefficientOfVariation(connections),
         errors: run.errors,
         generatorCpuShare: run.generatorCpuShare,
+        otherCpuShare: run.otherCpuShare,
       });
     }
     log(`repetition ${rep + 1}/${config.fairness.repetitions} done`);
@@ -86,6 +89,7 @@ export async function skewedScenario(config, { log }) {
         durationS: config.skewed.durationS,
       });
       row.runs.push({
+        strategyInForce: run.strategyInForce,
         rps: run.rps,
         p50Ms: run.latencyMs.p50,
         p99Ms: run.latencyMs.p99,
@@ -94,6 +98,7 @@ export async function skewedScenario(config, { log }) {
         requestsPerWorker: run.perWorker.map((worker) => worker.requests),
         errors: run.errors,
         generatorCpuShare: run.generatorCpuShare,
+        otherCpuShare: run.otherCpuShare,
       });
     }
     log(`repetition ${rep + 1}/${config.skewed.repetitions} done`);

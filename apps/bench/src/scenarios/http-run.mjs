@@ -1,11 +1,11 @@
 // One run of the HTTP program under test: start it, optionally warm it up, load it, and collect what the
 // generator, the workers' own counters and /proc say about it.
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { AppProcess } from '../app-process.mjs';
 import { runLoad } from '../load/index.mjs';
-import { cpuMs, rssBytes } from '../proc-stat.mjs';
-
-export const MODULES = { node: 'node:cluster', shoal: '@shoal/cluster' };
+import { cpuMs, machineBusyMs, rssBytes } from '../proc-stat.mjs';
+import { clusterModule } from '../sides.mjs';
 
 const httpApp = fileURLToPath(new URL('../apps/http-app.mjs', import.meta.url));
 
@@ -17,7 +17,7 @@ const httpApp = fileURLToPath(new URL('../apps/http-app.mjs', import.meta.url));
 export async function httpRun(config, run) {
   const app = new AppProcess(httpApp, {
     env: {
-      CLUSTER_MODULE: MODULES[run.side],
+      CLUSTER_MODULE: clusterModule(config, run.side),
       NODE_CLUSTER_SCHED_POLICY: run.strategy,
       WORKERS: String(run.workers),
       PORT: '0',
@@ -38,9 +38,23 @@ export async function httpRun(config, run) {
     await app.request('reset');
     const primaryCpuBefore = cpuMs(primaryPid);
     const workersCpuBefore = sum(workerPids.map(cpuMs));
+    const machineBefore = machineBusyMs();
+    const runnerBefore = process.cpuUsage();
     const result = await runLoad(config.generator, { ...load, durationS: run.durationS });
     const primaryCpuMs = cpuMs(primaryPid) - primaryCpuBefore;
     const workersCpuMs = sum(workerPids.map(cpuMs)) - workersCpuBefore;
+    const runner = process.cpuUsage(runnerBefore);
+    // CPU the rest of the machine used meanwhile (other engineers' test runs, say), in cores: near 0 on a
+    // quiet machine; the generator's CPU counts its whole run, so this slightly underestimates.
+    const otherCpuShare =
+      (machineBusyMs() -
+        machineBefore -
+        primaryCpuMs -
+        workersCpuMs -
+        result.cpuMs -
+        (runner.user + runner.system) / 1000) /
+      1000 /
+      result.durationS;
     const stats = await app.request('stats');
     const afterLoad = rssOf(primaryPid, workerPids, stats);
     const connections = sum(stats.workers.map((worker) => worker.connections));
@@ -48,6 +62,8 @@ export async function httpRun(config, run) {
     return {
       side: run.side,
       strategy: run.strategy,
+      strategyInForce: ready.strategy,
+      primaryPid,
       startupMs: ready.startupMs,
       rps: result.rps,
       requests: result.requests,
@@ -59,6 +75,7 @@ export async function httpRun(config, run) {
       generatorCpuShare: result.cpuShare,
       primaryCpuMs,
       workersCpuMs,
+      otherCpuShare,
       served: { requests, connections },
       primaryCpuMsPer1000Connections: connections > 0 ? (primaryCpuMs / connections) * 1000 : Number.NaN,
       perWorker: stats.workers.map((worker) => ({

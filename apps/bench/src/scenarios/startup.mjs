@@ -2,17 +2,17 @@
 // primary), for 2 and 8 workers; the runner also times spawn-to-ready, which includes loading the module.
 import { fileURLToPath } from 'node:url';
 import { AppProcess } from '../app-process.mjs';
+import { clusterModule } from '../sides.mjs';
 import { pairedRatios, summarize } from '../stats.mjs';
-import { MODULES } from './http-run.mjs';
 
 const httpApp = fileURLToPath(new URL('../apps/http-app.mjs', import.meta.url));
 
 export const STARTUP_WORKERS = [2, 8];
 
-async function startupRun(side, workers) {
+async function startupRun(config, side, workers) {
   const app = new AppProcess(httpApp, {
     env: {
-      CLUSTER_MODULE: MODULES[side],
+      CLUSTER_MODULE: clusterModule(config, side),
       NODE_CLUSTER_SCHED_POLICY: 'rr',
       WORKERS: String(workers),
       PORT: '0',
@@ -30,12 +30,15 @@ export async function startupScenario(config, { log }) {
   const rows = [];
   for (const workers of STARTUP_WORKERS) {
     for (let i = 0; i < config.warmupPairs; i++) {
-      await startupRun('node', workers);
-      await startupRun('shoal', workers);
+      await startupRun(config, 'node', workers);
+      await startupRun(config, 'shoal', workers);
     }
     const pairs = [];
     for (let i = 0; i < config.pairs; i++) {
-      pairs.push({ node: await startupRun('node', workers), shoal: await startupRun('shoal', workers) });
+      pairs.push({
+        node: await startupRun(config, 'node', workers),
+        shoal: await startupRun(config, 'shoal', workers),
+      });
     }
     const ratio = pairedRatios(pairs, (run) => run.forkToListeningMs);
     log(`${workers} workers: median ratio ${ratio.median.toFixed(3)}`);

@@ -1,16 +1,17 @@
 // Scenarios 1 and 2: HTTP hello world on 2 workers, 50 connections, round robin — with keep-alive, and with
 // a new TCP connection per request (`Connection: close`). node:cluster and Shoal alternate, pair by pair.
+// The same runs with Shoal on another strategy (reuseport) against node:cluster's round robin.
 import { pairedRatios, summarize } from '../stats.mjs';
 import { httpRun } from './http-run.mjs';
 
 const WORKERS = 2;
 const CONNECTIONS = 50;
 
-export async function throughputScenario(config, { keepAlive, log }) {
+export async function throughputScenario(config, { keepAlive, log, shoalStrategy = 'rr' }) {
   const run = (side) =>
     httpRun(config, {
       side,
-      strategy: 'rr',
+      strategy: side === 'shoal' ? shoalStrategy : 'rr',
       workers: WORKERS,
       connections: CONNECTIONS,
       keepAlive,
@@ -38,13 +39,16 @@ export async function throughputScenario(config, { keepAlive, log }) {
     errors: pairs.reduce((total, pair) => total + pair[name].errors, 0),
     generatorCpuShare: summarize(pairs.map((pair) => pair[name].generatorCpuShare)),
     primaryCpuMsPer1000Connections: summarize(pairs.map((pair) => pair[name].primaryCpuMsPer1000Connections)),
+    strategyInForce: [...new Set(pairs.map((pair) => pair[name].strategyInForce))].join(', '),
     primaryCpuShare: summarize(pairs.map((pair) => pair[name].primaryCpuMs / 1000 / pair[name].durationS)),
+    workersCpuShare: summarize(pairs.map((pair) => pair[name].workersCpuMs / 1000 / pair[name].durationS)),
+    otherCpuShare: summarize(pairs.map((pair) => pair[name].otherCpuShare)),
   });
   return {
     title: keepAlive ? 'keep-alive HTTP hello world' : 'connection churn (Connection: close)',
     workers: WORKERS,
     connections: CONNECTIONS,
-    strategy: 'rr',
+    strategy: { node: 'rr', shoal: shoalStrategy },
     keepAlive,
     node: side('node'),
     shoal: side('shoal'),
