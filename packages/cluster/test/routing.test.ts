@@ -110,8 +110,9 @@ describe('connections handed out by the primary', () => {
     expect(refused.line).toBe('');
     expect(refused.socket.destroyed || refused.socket.readableEnded).toBe(true);
     primary.send({ do: 'tell', id: 1, message: 'release' });
-    await primary.waitForEvent('worker:released', { id: 1 });
-    await new Promise((resolve) => held.socket.once('close', resolve));
+    // The worker's own close of the held socket (it then counts one connection fewer), not the client's.
+    await primary.waitForEvent('worker:dropped', { id: 1, count: 0 });
+    held.socket.destroy();
     expect(await greeting({ port })).toBe('worker 1');
   });
 });

@@ -42,13 +42,10 @@ export class ClusterWorker extends EventEmitter {
     sendHandle?: SendHandle | ((error: Error | null) => void),
     options?: MessageOptions | ((error: Error | null) => void),
     callback?: (error: Error | null) => void,
-  ): boolean {
-    const send = this.process.send as (...args: unknown[]) => boolean;
-    const args: unknown[] = [message];
-    if (sendHandle !== undefined) args.push(sendHandle);
-    if (options !== undefined) args.push(options);
-    if (callback !== undefined) args.push(callback);
-    return send.apply(this.process, args);
+  ): boolean;
+  send(...args: unknown[]): boolean {
+    // Straight through, arguments as given, as Node's Worker does.
+    return (this.process.send as (...args: unknown[]) => boolean).apply(this.process, args);
   }
 
   /** Signals the process (SIGTERM by default); in the primary this does not disconnect first, as in Node. */
