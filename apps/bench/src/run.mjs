@@ -6,13 +6,14 @@
 // Writes a markdown report to stdout (progress goes to stderr), and latest.json, latest.md and latest.svg to
 // --out (default apps/bench/results).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pickGenerator } from './load/index.mjs';
+import { busyShare } from './quiet.mjs';
 import { markdownReport } from './report/markdown.mjs';
 import { ratioChart } from './report/svg.mjs';
 import { targetRows } from './report/targets.mjs';
@@ -20,6 +21,7 @@ import { echoScenario } from './scenarios/echo.mjs';
 import { fairnessScenario, skewedScenario } from './scenarios/fairness.mjs';
 import { startupScenario } from './scenarios/startup.mjs';
 import { memoryScenario, throughputScenario } from './scenarios/throughput.mjs';
+import { buildFingerprint, liveAppsDir, snapshotPackages } from './snapshot.mjs';
 
 export const SCENARIOS = [
   'keepalive',
@@ -39,6 +41,7 @@ const USAGE = `usage: node apps/bench/src/run.mjs [options]
   --only LIST           comma-separated subset of: ${SCENARIOS.join(', ')}
   --out DIR             where latest.json, latest.md and latest.svg go (default apps/bench/results)
   --generator NAME      wrk or autocannon (default: wrk when on PATH, else autocannon)
+  --live                run the packages' dist/ in the work tree (default: a frozen copy made at start)
   --cpu-prof DIR        run the HTTP primaries (and their workers) with --cpu-prof into DIR
   --help`;
 
@@ -48,6 +51,7 @@ function configFrom(argv) {
     options: {
       quick: { type: 'boolean', default: false },
       control: { type: 'boolean', default: false },
+      live: { type: 'boolean', default: false },
       pairs: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
@@ -93,26 +97,13 @@ function configFrom(argv) {
       ? { repetitions: 1, warmupS: 0, durationS: 1 }
       : { repetitions: 3, warmupS: 1, durationS: 5 },
     echo: quick ? { warmupMs: 100, durationMs: 300 } : { warmupMs: 500, durationMs: 2000 },
+    live: values.live,
+    appsDir: liveAppsDir,
+    // Before each HTTP run, wait (up to maxWaitS) until the machine is under `threshold` busy; a pair in
+    // which more than maxOtherCpuShare of a core went to other processes is run again.
+    quiet: quick ? { threshold: 1, maxWaitS: 0 } : { threshold: 0.1, maxWaitS: 120 },
+    maxOtherCpuShare: quick ? Number.POSITIVE_INFINITY : 0.25,
   };
-}
-
-/** Share of the machine's CPU time that was busy over `ms`, from /proc/stat (NaN where unreadable). */
-async function busyShare(ms = 1000) {
-  const sample = () => {
-    try {
-      const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-      const ticks = fields.map(Number);
-      const idle = ticks[3] + (ticks[4] ?? 0);
-      return { idle, total: ticks.reduce((sum, tick) => sum + tick, 0) };
-    } catch {
-      return undefined;
-    }
-  };
-  const before = sample();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = sample();
-  if (!before || !after || after.total === before.total) return Number.NaN;
-  return 1 - (after.idle - before.idle) / (after.total - before.total);
 }
 
 /** The commit the packages under test were built from, and whether packages/ had changes on top. */
@@ -137,6 +128,11 @@ export async function main(argv) {
   const config = configFrom(argv);
   mkdirSync(config.outDir, { recursive: true });
   if (config.cpuProfDir) mkdirSync(config.cpuProfDir, { recursive: true });
+  const snapshot = config.live ? undefined : snapshotPackages();
+  if (snapshot) {
+    config.appsDir = snapshot.appsDir;
+    process.on('exit', snapshot.remove);
+  }
   const cpus = os.cpus();
   const meta = {
     schema: 1,
@@ -146,9 +142,18 @@ export async function main(argv) {
     control: config.control,
     pairs: config.pairs,
     warmupPairs: config.warmupPairs,
+    quiet: {
+      ...config.quiet,
+      maxOtherCpuShare: Number.isFinite(config.maxOtherCpuShare) ? config.maxOtherCpuShare : null,
+    },
     durations: { http: config.http, fairness: config.fairness, skewed: config.skewed, echo: config.echo },
     node: process.versions.node,
     ...gitState(),
+    build: {
+      fingerprint: snapshot?.fingerprint ?? buildFingerprint(),
+      frozen: !config.live,
+      changedDuringRun: false,
+    },
     generator: config.generator,
     machine: {
       cpus: cpus.length,
@@ -187,6 +192,8 @@ export async function main(argv) {
   if (wants('skewed')) scenarios.skewed = await skewedScenario(config, { log: log('skewed') });
 
   meta.finishedAt = new Date().toISOString();
+  // With a frozen copy a rebuild meanwhile did not matter, but say so: the commit may not be what ran.
+  meta.build.changedDuringRun = buildFingerprint() !== meta.build.fingerprint;
   meta.machineLoad.after = { loadavg: os.loadavg() };
   const results = { meta, targets: targetRows(scenarios), scenarios };
   const markdown = markdownReport(results);

@@ -42,7 +42,9 @@ export function markdownReport(results) {
   parts.push(
     [
       `${meta.machine.cpus} × ${meta.machine.cpuModel}, ${meta.machine.memoryGb} GB, Linux ${meta.machine.kernel}, ` +
-        `Node ${meta.node}, commit ${meta.commit.slice(0, 10)}${meta.dirty ? ' (packages modified)' : ''}; load generator: ${meta.generator.name} ${meta.generator.version}; ` +
+        `Node ${meta.node}, commit ${meta.commit.slice(0, 10)}${meta.dirty ? ' (packages modified)' : ''}, ` +
+        `build ${meta.build.fingerprint}${meta.build.frozen ? ' (frozen copy)' : ''}` +
+        `${meta.build.changedDuringRun ? ' — the work tree was rebuilt during the run' : ''}; load generator: ${meta.generator.name} ${meta.generator.version}; ` +
         `${meta.pairs} pair(s) per figure after ${meta.warmupPairs} warm-up pair(s); ${meta.startedAt}.`,
       `CPU busy before the run: ${fixed(meta.machineLoad.before.busyShare * 100)} % ` +
         `(load average ${meta.machineLoad.before.loadavg.map((v) => v.toFixed(2)).join(' ')}); ` +
@@ -84,6 +86,10 @@ export function markdownReport(results) {
         ) +
         '\n\nCPU columns: share of one core over the measured run (medians); other CPU: the rest of the machine ' +
         '(CPU contention from outside the benchmark; the largest of the runs).' +
+        (s.discardedPairs.length > 0
+          ? `\n\n${s.discardedPairs.length} pair(s) discarded and run again: over ` +
+            `${fixed(100 * meta.quiet.maxOtherCpuShare)} % of a core busy outside the benchmark.`
+          : '') +
         `\n\nShoal/node per pair: ${s.ratio.perPair.map((r) => fixed(r, 3)).join(', ')} — median ${ratioText(s.ratio)}`,
     );
   }

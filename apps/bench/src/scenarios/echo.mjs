@@ -1,11 +1,10 @@
 // Scenario 5: IPC echo primary ⇄ one worker, for every payload × serialization × sends-per-round, node:cluster
 // and Shoal alternating pair by pair. Messages per second, higher is better.
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { AppProcess } from '../app-process.mjs';
+import { waitForQuiet } from '../quiet.mjs';
 import { clusterModule } from '../sides.mjs';
 import { pairedRatios, summarize } from '../stats.mjs';
-
-const echoApp = fileURLToPath(new URL('../apps/echo-app.mjs', import.meta.url));
 
 export const ECHO_CASES = [];
 for (const serialization of ['json', 'advanced']) {
@@ -15,7 +14,7 @@ for (const serialization of ['json', 'advanced']) {
 }
 
 async function echoRun(config, side, { serialization, payload, sends }) {
-  const app = new AppProcess(echoApp, {
+  const app = new AppProcess(path.join(config.appsDir, 'echo-app.mjs'), {
     env: {
       CLUSTER_MODULE: clusterModule(config, side),
       SERIALIZATION: serialization,
@@ -36,6 +35,7 @@ export async function echoScenario(config, { log }) {
   const cases = ECHO_CASES.map((echoCase) => ({ ...echoCase, pairs: [] }));
   for (let i = 0; i < config.pairs; i++) {
     for (const echoCase of cases) {
+      await waitForQuiet(config);
       const node = await echoRun(config, 'node', echoCase);
       const shoal = await echoRun(config, 'shoal', echoCase);
       echoCase.pairs.push({ node: node.messagesPerSecond, shoal: shoal.messagesPerSecond });

@@ -1,13 +1,12 @@
 // One run of the HTTP program under test: start it, optionally warm it up, load it, and collect what the
 // generator, the workers' own counters and /proc say about it.
+import path from 'node:path';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
 import { AppProcess } from '../app-process.mjs';
 import { runLoad } from '../load/index.mjs';
 import { cpuMs, machineBusyMs, rssBytes } from '../proc-stat.mjs';
+import { waitForQuiet } from '../quiet.mjs';
 import { clusterModule } from '../sides.mjs';
-
-const httpApp = fileURLToPath(new URL('../apps/http-app.mjs', import.meta.url));
 
 /**
  * @param {object} config the runner's configuration (generator, nodeArgs)
@@ -15,7 +14,8 @@ const httpApp = fileURLToPath(new URL('../apps/http-app.mjs', import.meta.url));
  *   warmupS: number, durationS: number, heavyEvery?: number}} run
  */
 export async function httpRun(config, run) {
-  const app = new AppProcess(httpApp, {
+  const waitedS = await waitForQuiet(config);
+  const app = new AppProcess(path.join(config.appsDir, 'http-app.mjs'), {
     env: {
       CLUSTER_MODULE: clusterModule(config, run.side),
       NODE_CLUSTER_SCHED_POLICY: run.strategy,
@@ -76,6 +76,7 @@ export async function httpRun(config, run) {
       primaryCpuMs,
       workersCpuMs,
       otherCpuShare,
+      waitedForQuietS: waitedS,
       served: { requests, connections },
       primaryCpuMsPer1000Connections: connections > 0 ? (primaryCpuMs / connections) * 1000 : Number.NaN,
       perWorker: stats.workers.map((worker) => ({

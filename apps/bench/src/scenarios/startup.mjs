@@ -1,16 +1,15 @@
 // Scenario 6: start-up — from the primary's first fork() until every worker is listening (measured in the
 // primary), for 2 and 8 workers; the runner also times spawn-to-ready, which includes loading the module.
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { AppProcess } from '../app-process.mjs';
+import { waitForQuiet } from '../quiet.mjs';
 import { clusterModule } from '../sides.mjs';
 import { pairedRatios, summarize } from '../stats.mjs';
-
-const httpApp = fileURLToPath(new URL('../apps/http-app.mjs', import.meta.url));
 
 export const STARTUP_WORKERS = [2, 8];
 
 async function startupRun(config, side, workers) {
-  const app = new AppProcess(httpApp, {
+  const app = new AppProcess(path.join(config.appsDir, 'http-app.mjs'), {
     env: {
       CLUSTER_MODULE: clusterModule(config, side),
       NODE_CLUSTER_SCHED_POLICY: 'rr',
@@ -35,6 +34,7 @@ export async function startupScenario(config, { log }) {
     }
     const pairs = [];
     for (let i = 0; i < config.pairs; i++) {
+      await waitForQuiet(config);
       pairs.push({
         node: await startupRun(config, 'node', workers),
         shoal: await startupRun(config, 'shoal', workers),
