@@ -36,13 +36,16 @@ export function summarizeProfile(profile) {
 }
 
 function shortUrl(url) {
-  return url.replace(/^file:\/\/.*?\/(packages|apps|node_modules)\//, '$1/');
+  return url
+    .replace(/^file:\/\/.*?\/(packages|apps|node_modules)\//, '$1/')
+    .replace(/^node_modules\/@shoal\//, '@shoal/');
 }
 
 function originOf({ url, functionName }) {
   if (!url) return functionName.startsWith('(') ? functionName : '(native / V8 builtins)';
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}${url.includes('/') ? '/…' : ''}`;
-  const shoal = /\/packages\/([^/]+)\//.exec(url);
+  // The work tree's packages/<name>/, or the runner's frozen copy under node_modules/@shoal/<name>/.
+  const shoal = /\/(?:packages|node_modules\/@shoal)\/([^/]+)\//.exec(url);
   if (shoal) return `@shoal/${shoal[1]}`;
   if (url.includes('/apps/bench/')) return 'the benchmark app';
   return 'other';

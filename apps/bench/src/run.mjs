@@ -197,7 +197,13 @@ export async function main(argv) {
   meta.machineLoad.after = { loadavg: os.loadavg() };
   const results = { meta, targets: targetRows(scenarios), scenarios };
   const markdown = markdownReport(results);
-  writeFileSync(path.join(config.outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // JSON has no Infinity (a max/min where a worker got nothing): write it as the string "Infinity".
+  const json = JSON.stringify(
+    results,
+    (_key, value) => (value === Number.POSITIVE_INFINITY ? 'Infinity' : value),
+    2,
+  );
+  writeFileSync(path.join(config.outDir, 'latest.json'), `${json}\n`);
   writeFileSync(path.join(config.outDir, 'latest.md'), markdown);
   writeFileSync(path.join(config.outDir, 'latest.svg'), ratioChart(results));
   process.stdout.write(markdown);

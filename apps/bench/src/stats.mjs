@@ -1,15 +1,16 @@
 // Small statistics over repeated measurements: medians, ranges, spread and the paired Shoal/node ratios.
 
+// NaN (nothing measured) is left out; Infinity (a worker that got nothing, in max/min) is a real value.
 export function median(values) {
-  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** median, min and max of the finite values (NaN for all three when there are none). */
+/** median, min and max of the measured (non-NaN) values (NaN for all three when there are none). */
 export function summarize(values) {
-  const finite = values.filter((value) => Number.isFinite(value));
+  const finite = values.filter((value) => typeof value === 'number' && !Number.isNaN(value));
   if (finite.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0 };
   return { median: median(finite), min: Math.min(...finite), max: Math.max(...finite), n: finite.length };
 }

@@ -5,12 +5,22 @@ import process from 'node:process';
 import autocannon from 'autocannon';
 
 const options = JSON.parse(process.argv[2]);
-const requests = [];
-if (options.heavyEvery > 0) {
-  // Each connection cycles through this sequence: 1 heavy request in `heavyEvery`.
-  for (let i = 1; i < options.heavyEvery; i++) requests.push({ method: 'GET', path: '/' });
-  requests.push({ method: 'GET', path: '/heavy' });
-}
+// One request in `heavyEvery` is GET /heavy, counted over all connections: a per-connection sequence
+// would restart at its first request on every new connection when each connection carries one request.
+let sent = 0;
+const requests =
+  options.heavyEvery > 0
+    ? [
+        {
+          method: 'GET',
+          path: '/',
+          setupRequest: (request) => ({
+            ...request,
+            path: ++sent % options.heavyEvery === 0 ? '/heavy' : '/',
+          }),
+        },
+      ]
+    : [];
 
 const cpuBefore = process.cpuUsage();
 const result = await autocannon({

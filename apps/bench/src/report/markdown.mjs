@@ -1,6 +1,7 @@
 // Markdown tables of a run: the targets first, then one table per scenario.
 
-const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const fixed = (value, digits = 0) =>
+  Number.isFinite(value) ? value.toFixed(digits) : value === Number.POSITIVE_INFINITY ? '∞' : '–';
 const thousands = (value) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
 const range = (summary, format) => `${format(summary.min)}–${format(summary.max)}`;
 const ratioText = (ratio) => `**${fixed(ratio.median, 3)}** (${fixed(ratio.min, 2)}–${fixed(ratio.max, 2)})`;

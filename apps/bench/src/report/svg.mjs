@@ -14,7 +14,7 @@ export function ratioChart(results) {
   const rows = results.targets.filter((row) => row.kind === 'ratio');
   const memory = results.targets.filter((row) => row.kind === 'delta-mb');
   const width = 900;
-  const labelWidth = 300;
+  const labelWidth = 320;
   const left = labelWidth + 20;
   const right = width - 90;
   const top = 70;

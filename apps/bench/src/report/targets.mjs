@@ -55,12 +55,12 @@ export function targetRows(scenarios) {
   }
   if (scenarios.reuseportKeepalive) {
     const s = scenarios.reuseportKeepalive;
-    const label = `keep-alive req/s (Shoal ${s.strategy.shoal} vs node rr)`;
+    const label = `keep-alive req/s (${s.strategy.shoal} vs node rr)`;
     ratioRow('reuseport-keepalive', label, 'higher', s.node.rps.median, s.shoal.rps.median, s.ratio, 1);
   }
   if (scenarios.reuseportChurn) {
     const s = scenarios.reuseportChurn;
-    const label = `churn req/s (Shoal ${s.strategy.shoal} vs node rr)`;
+    const label = `churn req/s (${s.strategy.shoal} vs node rr)`;
     ratioRow('reuseport-churn', label, 'higher', s.node.rps.median, s.shoal.rps.median, s.ratio, 1.8);
   }
   if (scenarios.echo) {
