@@ -35,7 +35,7 @@ export const SCENARIOS = [
 ];
 
 const USAGE = `usage: node apps/bench/src/run.mjs [options]
-  --quick               each scenario briefly (1 pair, ~1 s a run): a smoke run, not figures
+  --quick               each scenario briefly (1 pair, ~1 s a run, no warm-up): a smoke run, not figures
   --control             node:cluster against itself on both sides: the noise floor of the ratios
   --pairs N             node/Shoal pairs per figure (default 5; 1 with --quick)
   --only LIST           comma-separated subset of: ${SCENARIOS.join(', ')}
@@ -89,7 +89,7 @@ function configFrom(argv) {
     cpuProfDir,
     // A warm-up pair first (discarded), and a warm-up load inside each HTTP run before the measured one.
     warmupPairs: quick ? 0 : 1,
-    http: quick ? { warmupS: 1, durationS: 1 } : { warmupS: 2, durationS: 5 },
+    http: quick ? { warmupS: 0, durationS: 1 } : { warmupS: 2, durationS: 5 },
     fairness: quick
       ? { repetitions: 1, warmupS: 0, durationS: 1 }
       : { repetitions: 3, warmupS: 1, durationS: 3 },
