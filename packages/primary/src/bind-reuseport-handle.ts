@@ -31,7 +31,7 @@ let fdFactory: ReuseportFdFactory | undefined;
 export function reusePortSupport(): ReusePortSupport {
   if (process.platform !== 'linux')
     return { ok: false, reason: `SO_REUSEPORT balancing needs Linux, not ${process.platform}` };
-  if (nativeReusePort()) return { ok: true, bind: bindReusePort };
+  if (nativeReusePort) return { ok: true, bind: bindReusePort };
   try {
     fdFactory ??= createRequire(import.meta.url)('node-unix-socket') as ReuseportFdFactory;
     return { ok: true, bind: bindReusePort };
@@ -43,10 +43,11 @@ export function reusePortSupport(): ReusePortSupport {
   }
 }
 
-function nativeReusePort(): boolean {
+/** Node's own reusePort: 22.12+ and 23.1+. */
+const nativeReusePort: boolean = (() => {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
-}
+})();
 
 /** Binds `address:port` (port 0: any) with SO_REUSEPORT; `errno` is a negative libuv error number on failure. */
 export function bindReusePort(
@@ -55,7 +56,7 @@ export function bindReusePort(
   addressType: 4 | 6,
 ): BindResult {
   const host = address ?? (addressType === 6 ? '::' : '0.0.0.0');
-  if (nativeReusePort()) {
+  if (nativeReusePort) {
     const result = createServerHandle(
       address ?? (addressType === 6 ? '::' : null),
       port,

@@ -1,5 +1,4 @@
-// Errors the primary throws: Node's own `ERR_*` codes where node:cluster throws, `SHOAL_ERR_*` for Shoal's own.
-const shoalErrorBrand = Symbol.for('shoal.error');
+// Errors the primary throws where node:cluster throws, with Node's own `ERR_*` codes and messages.
 
 export interface CodedError extends Error {
   code: string;
@@ -36,38 +35,6 @@ export function errSocketBadPort(name: string, port: unknown, allowZero = true):
   );
 }
 
-export function errInvalidArgType(name: string, expected: string, actual: unknown): TypeError & CodedError {
-  return withCode(
-    new TypeError(`The "${name}" argument must be ${expected}. Received ${describeReceived(actual)}`),
-    'ERR_INVALID_ARG_TYPE',
-  );
-}
-
-export function errInvalidArgValue(
-  name: string,
-  value: unknown,
-  reason = 'is invalid',
-): TypeError & CodedError {
-  return withCode(
-    new TypeError(`The argument '${name}' ${reason}. Received ${describeReceived(value)}`),
-    'ERR_INVALID_ARG_VALUE',
-  );
-}
-
 export function errInternalAssertion(message: string): Error & CodedError {
   return withCode(new Error(message), 'ERR_INTERNAL_ASSERTION');
-}
-
-/** Shoal's own failures in the primary. */
-export class ShoalPrimaryError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'ShoalPrimaryError';
-    this.code = code;
-    Object.defineProperty(this, shoalErrorBrand, { value: true });
-  }
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && shoalErrorBrand in value;
-  }
 }

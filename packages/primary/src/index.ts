@@ -1,5 +1,4 @@
 export { ClusterPrimary, type ClusterPrimaryOptions, type StrategySpec } from './cluster-primary.js';
-export { ShoalPrimaryError } from './errors.js';
 export { SCHED_NONE, SCHED_RR, type SchedulingPolicy } from './scheduling-policy.js';
 export type { ClusterSettings } from './settings.js';
 export {

@@ -14,18 +14,18 @@ export class WorkerLink {
   }
 
   /**
-   * Sends `{cmd: 'NODE_CLUSTER', ...fields, seq}` (with an optional handle); `onReply` runs when the worker
-   * answers with `ack` = that seq. Returns false, sending nothing, once the channel is closed.
+   * Sends `{cmd: 'NODE_CLUSTER', ...fields, seq}` (with an optional handle); answers and acts that need no
+   * reply. Returns false, sending nothing, once the channel is closed.
    */
-  send(fields: Record<string, unknown>, handle?: unknown, onReply?: ReplyCallback): boolean {
+  send(fields: Record<string, unknown>, handle?: unknown): boolean {
     if (!this.#process.connected) return false;
-    const seq = this.#nextSeq++;
-    const message = { cmd: NODE_CLUSTER_CMD, ...fields, seq };
-    if (onReply !== undefined) this.#awaitingReply.set(seq, onReply);
-    return this.#send(message, handle);
+    return this.#send({ cmd: NODE_CLUSTER_CMD, ...fields, seq: this.#nextSeq++ }, handle);
   }
 
-  /** `newconn` for `key` with the client handle: the per-connection message, built without spreading. */
+  /**
+   * `newconn` for `key` with the client handle, the one message that awaits a reply: `onReply` runs when the
+   * worker answers with `ack` = its seq. Built without spreading, as it is sent per connection.
+   */
   sendNewconn(key: string, client: unknown, onReply: ReplyCallback): boolean {
     if (!this.#process.connected) return false;
     const seq = this.#nextSeq++;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeReceived, errInvalidArgType, errSocketBadPort, ShoalPrimaryError } from '../src/errors.js';
+import { describeReceived, errInternalAssertion, errSocketBadPort } from '../src/errors.js';
 
 describe('errors', () => {
   it('describes received values as Node’s messages do', () => {
@@ -20,18 +20,9 @@ describe('errors', () => {
     expect(error.name).toBe('RangeError');
   });
 
-  it('builds ERR_INVALID_ARG_TYPE like Node', () => {
-    const error = errInvalidArgType('options', 'of type object', 5);
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error.code).toBe('ERR_INVALID_ARG_TYPE');
-    expect(error.message).toBe('The "options" argument must be of type object. Received type number (5)');
-  });
-
-  it('brands Shoal errors so instanceof works across copies of the package', () => {
-    const error = new ShoalPrimaryError('SHOAL_ERR_EXAMPLE', 'example');
-    expect(error).toBeInstanceOf(ShoalPrimaryError);
-    const lookalike = Object.assign(new Error('x'), { [Symbol.for('shoal.error')]: true });
-    expect(lookalike).toBeInstanceOf(ShoalPrimaryError);
-    expect(new Error('plain')).not.toBeInstanceOf(ShoalPrimaryError);
+  it('builds ERR_INTERNAL_ASSERTION like Node', () => {
+    const error = errInternalAssertion('Bad cluster.schedulingPolicy: 5');
+    expect(error.code).toBe('ERR_INTERNAL_ASSERTION');
+    expect(error.message).toBe('Bad cluster.schedulingPolicy: 5');
   });
 });
