@@ -29,7 +29,12 @@ export function helloMessage(role: Role, features: readonly string[] = [], pid?:
   return message;
 }
 
+/** `load` goes as given (not copied), except that a `servers: undefined` is left out. */
 export function loadMessage(load: LoadReport): LoadMessage {
+  if (load.servers === undefined && Object.hasOwn(load, 'servers')) {
+    const { servers: _absent, ...totals } = load;
+    return { cmd: SHOAL_CMD, v: SHOAL_PROTOCOL_VERSION, type: 'load', load: totals as LoadReport };
+  }
   return { cmd: SHOAL_CMD, v: SHOAL_PROTOCOL_VERSION, type: 'load', load };
 }
 

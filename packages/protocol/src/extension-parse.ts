@@ -54,6 +54,29 @@ function helloProblem(m: WireRecord): Problem | undefined {
   return undefined;
 }
 
+function serverLoadProblem(entry: unknown, at: string): Problem | undefined {
+  if (!isRecord(entry)) return fieldProblem('load', at, 'an object', entry);
+  const { connections, requests, address, port, path } = entry;
+  if (!isCount(connections))
+    return fieldProblem('load', `${at}.connections`, 'a non-negative integer', connections);
+  if (!isCount(requests)) return fieldProblem('load', `${at}.requests`, 'a non-negative integer', requests);
+  if (address !== undefined && typeof address !== 'string') {
+    return fieldProblem('load', `${at}.address`, 'a string', address);
+  }
+  if (port !== undefined && !(isCount(port) && port <= 65535)) {
+    return fieldProblem('load', `${at}.port`, 'an integer from 0 to 65535', port);
+  }
+  if (path !== undefined && typeof path !== 'string')
+    return fieldProblem('load', `${at}.path`, 'a string', path);
+  // Fields a later worker may add are kept, provided they are plain data both serializations carry.
+  for (const key in entry) {
+    if (Object.hasOwn(entry, key) && !isWireValue(entry[key])) {
+      return fieldProblem('load', `${at}.${key}`, 'plain data', entry[key]);
+    }
+  }
+  return undefined;
+}
+
 function loadProblem(m: WireRecord): Problem | undefined {
   const load = m.load;
   if (!isRecord(load)) return fieldProblem('load', 'load', 'an object', load);
@@ -63,8 +86,18 @@ function loadProblem(m: WireRecord): Problem | undefined {
   if (!isCount(load.requests))
     return fieldProblem('load', 'load.requests', 'a non-negative integer', load.requests);
   for (const key in load) {
-    if (Object.hasOwn(load, key) && !isFiniteNumber(load[key])) {
-      return fieldProblem('load', `load.${key}`, 'a finite number', load[key]);
+    if (!Object.hasOwn(load, key)) continue;
+    const value = load[key];
+    if (key === 'servers') {
+      // Absent or undefined (a sender on `advanced` serialization may leave it so): totals only.
+      if (value === undefined) continue;
+      if (!Array.isArray(value)) return fieldProblem('load', 'load.servers', 'an array', value);
+      for (let i = 0; i < value.length; i++) {
+        const problem = serverLoadProblem(value[i], `load.servers[${i}]`);
+        if (problem !== undefined) return problem;
+      }
+    } else if (!isFiniteNumber(value)) {
+      return fieldProblem('load', `load.${key}`, 'a finite number', value);
     }
   }
   return undefined;

@@ -27,13 +27,36 @@ export interface HelloMessage extends ExtensionEnvelope {
   pid?: number;
 }
 
-/** A worker's current load. `connections` and `requests` are counts; further fields are any numbers. */
-export interface LoadReport {
-  /** Live connections the worker holds. */
+/** Live connections and in-flight HTTP requests: the counts every load figure is made of. */
+export interface LoadCounts {
+  /** Live connections. */
   connections: number;
   /** HTTP requests in flight. */
   requests: number;
-  [metric: string]: number;
+}
+
+/**
+ * One server's share of a worker's load. `address`/`port` are what `server.address()` reports in the worker
+ * for a TCP server (in round-robin mode, the address the primary answered the worker's listen with); `path`
+ * is a pipe server's. A server whose address is unknown has none of the three. Unknown further fields are
+ * plain data, kept as received.
+ */
+export interface ServerLoad extends LoadCounts {
+  address?: string;
+  port?: number;
+  path?: string;
+  [field: string]: WireValue | undefined;
+}
+
+/**
+ * A worker's current load: its totals, and, from workers that break them down, one entry per server that has
+ * had connections (a server with none yet may be missing; one may show zeros). A report without `servers`
+ * gives totals only. Further top-level fields are
+ * finite numbers (extra metrics), kept as received.
+ */
+export interface LoadReport extends LoadCounts {
+  servers?: ServerLoad[];
+  [metric: string]: number | ServerLoad[] | undefined;
 }
 
 /** worker → primary: the worker's load changed. */

@@ -7,6 +7,7 @@ export type {
   ExtensionMessageType,
   HeartbeatMessage,
   HelloMessage,
+  LoadCounts,
   LoadMessage,
   LoadReport,
   MetricsMessage,
@@ -16,6 +17,7 @@ export type {
   RpcErrorMessage,
   RpcRequestMessage,
   RpcResponseMessage,
+  ServerLoad,
   WireValue,
 } from './extension.js';
 export { isShoalMessage } from './extension.js';

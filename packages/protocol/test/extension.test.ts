@@ -1,3 +1,4 @@
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import {
   heartbeatMessage,
@@ -31,6 +32,17 @@ function expectError<T>(result: ParseResult<T>, code: string): ProtocolError {
   expect(result.error).toBeInstanceOf(ProtocolError);
   expect(result.error.code).toBe(code);
   return result.error;
+}
+
+/** A load message whose only server entry is `entry` (well formed or not). */
+function loadWith(entry: unknown): unknown {
+  return { cmd, v, type: 'load', load: { connections: 0, requests: 0, servers: [entry] } };
+}
+
+function serverHole(): unknown[] {
+  const servers: unknown[] = [];
+  servers[1] = { connections: 0, requests: 0 }; // index 0 is a hole
+  return servers;
 }
 
 function sparseArray(): unknown[] {
@@ -170,6 +182,61 @@ describe('parseExtensionMessage', () => {
     expectOk(parseExtensionMessage(raw), raw);
   });
 
+  it('accepts load broken down per server: TCP, pipe, unknown address, none at all', () => {
+    const raw = loadMessage({
+      connections: 4,
+      requests: 1,
+      servers: [
+        { address: '127.0.0.1', port: 8080, connections: 2, requests: 1 },
+        { address: '::', port: 0, connections: 1, requests: 0 },
+        { path: '/tmp/app.sock', connections: 1, requests: 0 },
+        { connections: 0, requests: 0 },
+      ],
+    });
+    expectOk(parseExtensionMessage(raw), raw);
+    const none = loadMessage({ connections: 0, requests: 0, servers: [] });
+    expectOk(parseExtensionMessage(none), none);
+  });
+
+  it("keeps a server entry's unknown fields, and accepts servers: undefined (advanced serialization)", () => {
+    const entry = { address: '10.0.0.1', port: 80, connections: 1, requests: 0, family: 'IPv4', tags: ['a'] };
+    const raw = loadMessage({ connections: 1, requests: 0, servers: [entry] });
+    const result = parseExtensionMessage(raw);
+    expectOk(result, raw);
+    expect((raw.load.servers as unknown[])[0]).toBe(entry);
+    const undefinedServers = {
+      cmd,
+      v,
+      type: 'load',
+      load: { connections: 0, requests: 0, servers: undefined },
+    };
+    expectOk(parseExtensionMessage(undefinedServers), undefinedServers);
+  });
+
+  it('a load message with servers survives both IPC serializations unchanged and still parses', () => {
+    const raw = loadMessage({
+      connections: 3,
+      requests: 2,
+      servers: [
+        { address: '::1', port: 443, connections: 2, requests: 2, family: 'IPv6' },
+        { path: '\\\\.\\pipe\\app', connections: 1, requests: 0 },
+      ],
+    });
+    for (const copy of [JSON.parse(JSON.stringify(raw)), deserialize(serialize(raw))]) {
+      expect(copy).toStrictEqual(raw);
+      expectOk(parseExtensionMessage(copy), copy);
+    }
+  });
+
+  it('loadMessage leaves out servers: undefined and passes servers through', () => {
+    expect(Object.keys(loadMessage({ connections: 1, requests: 0, servers: undefined }).load)).toEqual([
+      'connections',
+      'requests',
+    ]);
+    const servers = [{ port: 1, connections: 1, requests: 0 }];
+    expect(loadMessage({ connections: 1, requests: 0, servers }).load.servers).toBe(servers);
+  });
+
   const malformed: Record<string, unknown> = {
     null: null,
     'an array': [],
@@ -190,6 +257,47 @@ describe('parseExtensionMessage', () => {
     'load without requests': { cmd, v, type: 'load', load: { connections: 1 } },
     'load with a string extra': { cmd, v, type: 'load', load: { connections: 1, requests: 0, host: 'a' } },
     'load with an infinite extra': loadMessage({ connections: 1, requests: 0, x: Number.POSITIVE_INFINITY }),
+    'load with servers as an object': {
+      cmd,
+      v,
+      type: 'load',
+      load: { connections: 0, requests: 0, servers: {} },
+    },
+    'load with servers as null': {
+      cmd,
+      v,
+      type: 'load',
+      load: { connections: 0, requests: 0, servers: null },
+    },
+    'load with a null server': {
+      cmd,
+      v,
+      type: 'load',
+      load: { connections: 0, requests: 0, servers: [null] },
+    },
+    'load with a server hole': {
+      cmd,
+      v,
+      type: 'load',
+      load: { connections: 0, requests: 0, servers: serverHole() },
+    },
+    'load with a server without counts': loadWith({ port: 80 }),
+    'load with a server without requests': loadWith({ port: 80, connections: 1 }),
+    'load with negative server connections': loadWith({ port: 80, connections: -1, requests: 0 }),
+    'load with fractional server requests': loadWith({ port: 80, connections: 0, requests: 0.5 }),
+    'load with NaN server connections': loadWith({ port: 80, connections: Number.NaN, requests: 0 }),
+    'load with infinite server requests': loadWith({ connections: 0, requests: Number.POSITIVE_INFINITY }),
+    'load with a string server count': loadWith({ connections: '1', requests: 0 }),
+    'load with a numeric server address': loadWith({ address: 127, port: 80, connections: 0, requests: 0 }),
+    'load with a server port above 65535': loadWith({ port: 65536, connections: 0, requests: 0 }),
+    'load with a negative server port': loadWith({ port: -1, connections: 0, requests: 0 }),
+    'load with a string server port': loadWith({ port: '80', connections: 0, requests: 0 }),
+    'load with a numeric server path': loadWith({ path: 1, connections: 0, requests: 0 }),
+    'load with a server extra that is not plain data': loadWith({
+      connections: 0,
+      requests: 0,
+      at: new Date(0),
+    }),
     'heartbeat without timestamp': { cmd, v, type: 'heartbeat' },
     'heartbeat with a NaN timestamp': heartbeatMessage(Number.NaN),
     'rpc-request without id': { cmd, v, type: 'rpc-request', method: 'm' },

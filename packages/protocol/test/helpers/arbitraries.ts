@@ -10,6 +10,7 @@ import {
   rpcErrorMessage,
   rpcRequestMessage,
   rpcResponseMessage,
+  type ServerLoad,
   type WireValue,
 } from '../../src/index.js';
 
@@ -138,6 +139,19 @@ export const primaryMessage: fc.Arbitrary<Record<string, unknown>> = withExtras(
 
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n));
 const method = fc.string({ minLength: 1, maxLength: 20 });
+
+/** One server's entry in a load report: TCP (address and port), pipe (path) or unknown, maybe with extras. */
+const serverLoad: fc.Arbitrary<ServerLoad> = fc
+  .tuple(
+    fc.oneof(
+      fc.record({ address: ip, port }, { noNullPrototype: true }),
+      fc.record({ path: fc.string({ maxLength: 30 }) }, { noNullPrototype: true }),
+      fc.constant({}),
+    ),
+    fc.record({ connections: count, requests: count }, { noNullPrototype: true }),
+    extraFields,
+  )
+  .map(([where, counts, extras]) => ({ ...extras, ...where, ...counts }));
 const optionalWire = fc.option(wireValue, { nil: undefined });
 
 export const extensionMessage: fc.Arbitrary<Record<string, unknown>> = withExtras(
@@ -157,8 +171,15 @@ export const extensionMessage: fc.Arbitrary<Record<string, unknown>> = withExtra
           fc.string().map((k) => `m_${k}`),
           finite,
         ),
+        servers: fc.option(fc.array(serverLoad, { maxLength: 4 }), { nil: undefined }),
       })
-      .map(({ connections, requests, extra }) => loadMessage({ ...extra, connections, requests })),
+      .map(({ connections, requests, extra, servers }) =>
+        loadMessage(
+          servers === undefined
+            ? { ...extra, connections, requests }
+            : { ...extra, connections, requests, servers },
+        ),
+      ),
     fc.constant(null).map(() => readyMessage()),
     fc.nat().map((timestamp) => heartbeatMessage(timestamp)),
     fc.tuple(count, method, optionalWire).map(([id, name, params]) => rpcRequestMessage(id, name, params)),
@@ -218,6 +239,8 @@ const fieldNames = [
   'features',
   'pid',
   'load',
+  'servers',
+  'path',
   'timestamp',
   'id',
   'method',
@@ -233,7 +256,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   path: fc.array(
     fc.oneof(
       fc.constantFrom(...fieldNames),
-      fc.constantFrom('message', 'connections', 'requests', 'port', 'family'),
+      fc.constantFrom('message', 'connections', 'requests', 'port', 'family', '0'),
       fc.string(),
     ),
     {
