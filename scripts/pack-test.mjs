@@ -4,7 +4,8 @@
 //   1. builds the workspace (tsc -b);
 //   2. packs every non-private package under packages/ with `pnpm pack` (which rewrites `workspace:*`
 //      into real versions), exactly as a publish would;
-//   3. lints each tarball with publint (--strict) and @arethetypeswrong/cli (--profile esm-only);
+//   3. checks that each tarball carries README.md and the repository's LICENSE (byte for byte), then
+//      lints it with publint (--strict) and @arethetypeswrong/cli (--profile esm-only);
 //   4. installs all the tarballs with plain `npm install` into a throwaway project under os.tmpdir(),
 //      outside the workspace, so nothing can resolve through the monorepo's node_modules;
 //   5. loads each package there from an ES module (`import`) and from a CommonJS file (`require`, which
@@ -52,6 +53,20 @@ function publishablePackages() {
       return manifest.private ? [] : [{ dir: pkgDir, name: manifest.name, version: manifest.version }];
     })
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+// A published package must carry its README and the MIT licence; the licence must be the repository's own.
+function checkLegalFiles(name, tgz) {
+  const listing = spawnSync('tar', ['-tzf', tgz], { encoding: 'utf8' });
+  if (listing.status !== 0) throw new Failure(`${name}: could not list ${tgz}`);
+  const entries = new Set(listing.stdout.split('\n').filter(Boolean));
+  for (const file of ['README.md', 'LICENSE']) {
+    if (!entries.has(`package/${file}`)) throw new Failure(`${name}: the tarball has no ${file}`);
+  }
+  const packedLicense = spawnSync('tar', ['-xzOf', tgz, 'package/LICENSE'], { encoding: 'utf8' }).stdout;
+  if (packedLicense !== readFileSync(path.join(root, 'LICENSE'), 'utf8'))
+    throw new Failure(`${name}: the packed LICENSE differs from the repository's LICENSE`);
+  console.log(`  ok ${name}: tarball contains README.md and LICENSE`);
 }
 
 // The programs that run inside the temp project. Each prints one JSON line: { name: exportNames | error }.
@@ -163,6 +178,7 @@ function main() {
       const manifest = JSON.parse(
         spawnSync('tar', ['-xzOf', tgz, 'package/package.json'], { encoding: 'utf8' }).stdout,
       );
+      checkLegalFiles(pkg.name, tgz);
       const deps = JSON.stringify({ ...manifest.dependencies, ...manifest.peerDependencies });
       if (deps.includes('workspace:'))
         throw new Failure(`${pkg.name}: packed package.json still has workspace: ${deps}`);
