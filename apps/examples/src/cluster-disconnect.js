@@ -39,7 +39,7 @@ if (cluster.isPrimary) {
   });
   server.listen(port, () => {
     const actual = server.address().port;
-    console.log(`worker ${process.pid} accepting requests on port ${actual}`);
+    console.log(`worker ${process.pid} accepting requests on http://127.0.0.1:${actual}`);
     report('worker-listening', { id: cluster.worker.id, port: actual });
   });
 }

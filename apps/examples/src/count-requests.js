@@ -52,6 +52,8 @@ if (cluster.isPrimary) {
     process.send({ kind: 'request-answered' });
   });
   server.listen(port, () => {
-    report('worker-listening', { id: cluster.worker.id, port: server.address().port });
+    const actual = server.address().port;
+    console.log(`worker ${process.pid} listening on http://127.0.0.1:${actual}`);
+    report('worker-listening', { id: cluster.worker.id, port: actual });
   });
 }

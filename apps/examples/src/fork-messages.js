@@ -38,7 +38,7 @@ if (cluster.isPrimary) {
   });
   server.listen(port, () => {
     const actual = server.address().port;
-    console.log(`${label} (process ${process.pid}) accepting requests on port ${actual}`);
+    console.log(`${label} (process ${process.pid}) accepting requests on http://127.0.0.1:${actual}`);
     report('worker-listening', { id: cluster.worker.id, label, port: actual });
   });
 }

@@ -43,6 +43,7 @@ if (cluster.isPrimary) {
   });
   cluster.on('listening', (worker, address) => {
     clearTimeout(timers.get(worker.id));
+    console.log(`worker #${worker.id} listening on http://127.0.0.1:${address.port}`);
     report('timer-cleared', { id: worker.id, port: address.port });
     settle(worker);
   });

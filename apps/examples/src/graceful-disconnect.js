@@ -42,6 +42,9 @@ if (cluster.isPrimary) {
   };
 
   worker.on('listening', (address) => {
+    console.log(
+      `worker #${worker.id} listening on 127.0.0.1:${address.port} (try nc 127.0.0.1 ${address.port})`,
+    );
     report('listening', { id: worker.id, port: address.port });
     listening = true;
     if (wanted === 0) shutDown();

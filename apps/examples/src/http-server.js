@@ -57,7 +57,9 @@ if (cluster.isPrimary) {
     process.send({ type: 'answered' });
   });
   server.listen(port, () => {
-    report('worker-listening', { id: cluster.worker.id, port: server.address().port });
+    const actual = server.address().port;
+    console.log(`worker ${process.pid} listening on http://127.0.0.1:${actual}`);
+    report('worker-listening', { id: cluster.worker.id, port: actual });
   });
   console.log(`worker ${process.pid} is up`);
 }

@@ -35,6 +35,8 @@ if (cluster.isPrimary) {
     process.kill(process.pid);
   });
   server.listen(port, () => {
-    report('worker-listening', { id: cluster.worker.id, port: server.address().port });
+    const actual = server.address().port;
+    console.log(`worker ${process.pid} listening on http://127.0.0.1:${actual}`);
+    report('worker-listening', { id: cluster.worker.id, port: actual });
   });
 }

@@ -50,6 +50,8 @@ if (cluster.isPrimary) {
     }
   });
   server.listen(port, () => {
-    report('worker-listening', { id: cluster.worker.id, port: server.address().port });
+    const actual = server.address().port;
+    console.log(`worker ${process.pid} listening on http://127.0.0.1:${actual}`);
+    report('worker-listening', { id: cluster.worker.id, port: actual });
   });
 }
