@@ -1,16 +1,11 @@
 // The dispatcher of one listen socket: the FIFO queue of connections waiting for a worker, the table of
 // hand-offs in flight per worker, and the live per-worker view strategies decide on.
+
+import type { LoadCounts } from '@shoal/protocol';
 import { ConnectionList, type Refusals } from './connection-list.js';
 import { InvalidPickError, SharedStrategyError, WorkerExistsError } from './errors.js';
-import { resolveStrategy } from './resolve-strategy.js';
-import type {
-  ConnectionInfo,
-  Strategy,
-  StrategyFunction,
-  WorkerId,
-  WorkerLoad,
-  WorkerView,
-} from './strategy.js';
+import { resolveStrategy, type StrategySpec } from './resolve-strategy.js';
+import type { ConnectionInfo, Strategy, WorkerId, WorkerView } from './strategy.js';
 import {
   validateBoolean,
   validateFunction,
@@ -20,8 +15,11 @@ import {
 } from './validate.js';
 
 export interface DispatcherOptions<C> {
-  /** A strategy object, a pick function, or a strategy name (resolved with `resolveStrategy`). */
-  strategy: Strategy | StrategyFunction | string | number;
+  /**
+   * A strategy object (used as is), or anything else `strategyFactory` takes — a name, a pick function, a
+   * class, a factory — resolved into a new instance for this dispatcher (with `resolveStrategy`).
+   */
+  strategy: StrategySpec;
   /**
    * Send `connection` to `worker`. Called synchronously from `route`, `settle` and the other calls that drain
    * the queue, after the hand-off is recorded as pending: answer it later with `settle`. If it throws, the
@@ -225,8 +223,11 @@ export class Dispatcher<C> {
     return true;
   }
 
-  /** The worker's own counts replace the estimate. Returns false if the id is unknown. */
-  reportLoad(id: WorkerId, load: WorkerLoad): boolean {
+  /**
+   * The worker's own counts replace the estimate: its totals, or its counts on this dispatcher's listen
+   * socket (one `servers` entry of a `LoadReport`). Returns false if the id is unknown.
+   */
+  reportLoad(id: WorkerId, load: LoadCounts): boolean {
     validateObject(load, 'load');
     validateInteger(load.connections, 'load.connections', 0);
     validateInteger(load.requests, 'load.requests', 0);

@@ -16,6 +16,7 @@ export {
   type StrategyOptions,
   type StrategySpec,
   strategyAliases,
+  strategyFactory,
   strategyNames,
 } from './resolve-strategy.js';
 export { type ConsistentHashOptions, ConsistentHashStrategy } from './strategies/consistent-hash.js';
@@ -28,9 +29,10 @@ export { WeightedRoundRobinStrategy } from './strategies/weighted-round-robin.js
 export type {
   ConnectionInfo,
   Strategy,
+  StrategyClass,
+  StrategyFactory,
   StrategyFunction,
   StrategyMode,
   WorkerId,
-  WorkerLoad,
   WorkerView,
 } from './strategy.js';

@@ -1,5 +1,7 @@
-// Strategy names (and their aliases from environment variables and settings) to strategy instances.
+// What a user may pass as a strategy (names, aliases, objects, pick functions, classes, factories), checked once
+// and turned into a source of one strategy instance per listen key.
 import { errInvalidArgType, errInvalidArgValue, UnknownStrategyError } from './errors.js';
+import { errInvalidReturnValue } from './return-value-error.js';
 import { type ConsistentHashOptions, ConsistentHashStrategy } from './strategies/consistent-hash.js';
 import { LeastConnectionsStrategy } from './strategies/least-connections.js';
 import { type PowerOfTwoOptions, PowerOfTwoStrategy } from './strategies/power-of-two.js';
@@ -7,7 +9,7 @@ import { ReusePortStrategy } from './strategies/reuseport.js';
 import { RoundRobinStrategy } from './strategies/round-robin.js';
 import { SharedStrategy } from './strategies/shared.js';
 import { WeightedRoundRobinStrategy } from './strategies/weighted-round-robin.js';
-import type { Strategy, StrategyFunction } from './strategy.js';
+import type { Strategy, StrategyClass, StrategyFactory, StrategyFunction } from './strategy.js';
 import { validateObject } from './validate.js';
 
 /** Node's `cluster.SCHED_NONE`: the kernel distributes connections (`shared`). */
@@ -36,13 +38,16 @@ export const strategyAliases: Readonly<Record<string, StrategyName>> = Object.fr
   SCHED_NONE: 'shared',
 });
 
-/** What names a strategy: a name or alias, Node's SCHED_RR/SCHED_NONE, a strategy object or a pick function. */
-export type StrategySpec = string | number | Strategy | StrategyFunction;
+/**
+ * What names a strategy: a name or alias, Node's SCHED_RR/SCHED_NONE, a strategy object, a pick function
+ * (one that declares parameters), a strategy class, or a factory (a function of no parameters).
+ */
+export type StrategySpec = string | number | Strategy | StrategyFunction | StrategyClass | StrategyFactory;
 
 /** Options for the built-in strategies; each reads its own and ignores the others. */
 export interface StrategyOptions extends PowerOfTwoOptions, ConsistentHashOptions {}
 
-const factories: ReadonlyMap<string, (options: StrategyOptions) => Strategy> = new Map<
+const builtIns: ReadonlyMap<string, (options: StrategyOptions) => Strategy> = new Map<
   string,
   (options: StrategyOptions) => Strategy
 >([
@@ -73,30 +78,118 @@ const aliases: ReadonlyMap<string | number, StrategyName> = new Map<string | num
 
 const modes: ReadonlySet<unknown> = new Set([undefined, 'handoff', 'shared', 'reuseport']);
 
+const flags = ['needsPeer', 'needsLoad', 'selective'] as const;
+
 /**
- * A strategy for `spec`. A name, alias or policy number gives a new instance each call (strategies keep
- * per-worker state, so give each dispatcher its own); a strategy object is checked and returned as is; a
- * function becomes a strategy named after it (`'custom'` if anonymous).
+ * A source of strategy instances for `spec`, checked now so that a bad spec fails at setup rather than at
+ * the first connection. Each call of the returned function gives the instance for one listen key:
+ *
+ * - a name, alias or policy number: a new built-in instance each call (built with `options`);
+ * - a class (a constructor whose prototype has `pick`, or any `class`): `new Class()` each call;
+ * - a factory (a function with no declared parameters, not a class): called each call, its result checked;
+ * - a pick function (one or more declared parameters): a new `{ name: fn.name || 'custom', pick: fn }`
+ *   each call;
+ * - a strategy object: that same object every call, so every listen key shares it (and its state).
+ *
+ * A class or factory is called once here to check what it gives; that instance is the first call's.
+ * Throws `SHOAL_ERR_UNKNOWN_STRATEGY` (a name or number naming nothing), `ERR_INVALID_ARG_TYPE` /
+ * `ERR_INVALID_ARG_VALUE` (an invalid spec, object or option) and `ERR_INVALID_RETURN_VALUE` (a class or
+ * factory that did not give a strategy); whatever a class or factory throws propagates.
  */
-export function resolveStrategy(spec: StrategySpec, options: StrategyOptions = {}): Strategy {
+export function strategyFactory(spec: StrategySpec, options: StrategyOptions = {}): () => Strategy {
   validateObject(options, 'options');
   if (typeof spec === 'string' || typeof spec === 'number') {
     const name = aliases.get(spec) ?? spec;
-    const create = factories.get(name as string);
+    const create = builtIns.get(name as string);
     if (create === undefined)
       throw new UnknownStrategyError(spec, [...strategyNames, ...aliases.keys()].map(String));
-    return create(options);
+    // A copy: later changes to the caller's object do not reach instances created later.
+    const own: StrategyOptions = { ...options };
+    // Building one now reports invalid options at setup.
+    return firstThen(create(own), () => create(own));
   }
   if (typeof spec === 'function') {
-    return { name: spec.name || 'custom', pick: spec };
+    if (isClass(spec)) {
+      const Class = spec as StrategyClass;
+      const source = `the "${Class.name || 'anonymous'}" strategy class`;
+      const create = (): Strategy => checkReturned(new Class(), source, false);
+      return firstThen(create(), create);
+    }
+    if (spec.length === 0) {
+      const factory = spec as StrategyFactory;
+      const source = `the "${factory.name || 'anonymous'}" strategy factory`;
+      const create = (): Strategy => checkReturned(factory(), source, true);
+      return firstThen(create(), create);
+    }
+    const pick = spec as StrategyFunction;
+    const name = pick.name || 'custom';
+    return () => ({ name, pick });
   }
   if (typeof spec !== 'object' || spec === null) {
     throw errInvalidArgType('strategy', 'of type string, number, function or object', spec);
   }
-  if (typeof spec.pick !== 'function')
-    throw errInvalidArgType('strategy.pick', 'of type function', spec.pick);
-  if (typeof spec.name !== 'string') throw errInvalidArgType('strategy.name', 'of type string', spec.name);
-  if (!modes.has(spec.mode))
-    throw errInvalidArgValue('strategy.mode', spec.mode, "must be 'handoff', 'shared' or 'reuseport'");
-  return spec;
+  const invalid = strategyObjectError(spec);
+  if (invalid !== undefined) throw invalid;
+  return () => spec;
+}
+
+/**
+ * A strategy for `spec`: the first instance `strategyFactory(spec, options)` gives (see there). A name gives
+ * a new instance each call; a strategy object is checked and returned as is.
+ */
+export function resolveStrategy(spec: StrategySpec, options: StrategyOptions = {}): Strategy {
+  return strategyFactory(spec, options)();
+}
+
+/** Gives `first` on the first call, then what `next` makes. */
+function firstThen(first: Strategy, next: () => Strategy): () => Strategy {
+  let probe: Strategy | undefined = first;
+  return () => {
+    if (probe === undefined) return next();
+    const strategy = probe;
+    probe = undefined;
+    return strategy;
+  };
+}
+
+/** A `class`, or a constructor function whose prototype carries `pick` (a class written the old way). */
+function isClass(fn: object): boolean {
+  const prototype: unknown = (fn as { prototype?: unknown }).prototype;
+  if (typeof prototype === 'object' && prototype !== null) {
+    if (typeof (prototype as { pick?: unknown }).pick === 'function') return true;
+  }
+  return /^class\b/.test(Function.prototype.toString.call(fn));
+}
+
+/** The error `resolveStrategy` throws for an object that is not a valid strategy, or undefined. */
+function strategyObjectError(value: object): Error | undefined {
+  const strategy = value as Partial<Record<keyof Strategy, unknown>>;
+  if (typeof strategy.pick !== 'function')
+    return errInvalidArgType('strategy.pick', 'of type function', strategy.pick);
+  if (typeof strategy.name !== 'string')
+    return errInvalidArgType('strategy.name', 'of type string', strategy.name);
+  if (!modes.has(strategy.mode))
+    return errInvalidArgValue('strategy.mode', strategy.mode, "must be 'handoff', 'shared' or 'reuseport'");
+  for (const flag of flags) {
+    const set = strategy[flag];
+    if (set !== undefined && typeof set !== 'boolean')
+      return errInvalidArgType(`strategy.${flag}`, 'of type boolean', set);
+  }
+  return undefined;
+}
+
+function checkReturned(value: unknown, source: string, factory: boolean): Strategy {
+  if (typeof value !== 'object' || value === null) {
+    const hint = factory
+      ? ' (a function that declares no parameters is taken for a factory; a pick function must declare them)'
+      : '';
+    throw errInvalidReturnValue(
+      source,
+      value,
+      `a strategy is an object with a name and a pick method${hint}`,
+    );
+  }
+  const invalid = strategyObjectError(value);
+  if (invalid !== undefined) throw errInvalidReturnValue(source, value, invalid.message, invalid);
+  return value as Strategy;
 }

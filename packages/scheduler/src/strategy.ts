@@ -15,12 +15,6 @@ export interface ConnectionInfo {
   firstBytes?: Uint8Array;
 }
 
-/** A worker's own count of its live connections and in-flight requests (from a load report). */
-export interface WorkerLoad {
-  connections: number;
-  requests: number;
-}
-
 /**
  * The dispatcher's live view of one worker. The dispatcher updates it in place, so a strategy may keep a
  * reference (from `join`) and read it later; strategies must not write to it.
@@ -64,6 +58,12 @@ export interface Strategy {
   /** True when the primary must fill `remoteAddress`/`remotePort` (a `getpeername` per connection). */
   readonly needsPeer?: boolean;
   /**
+   * True when `pick` reads `connections` or `requests` as workers report them, so the primary must start
+   * `@shoal/worker`'s runtime in every worker to send load reports. Without reports, `connections` only
+   * counts the hand-offs a worker accepted, minus closes the primary sees (none in round-robin mode).
+   */
+  readonly needsLoad?: boolean;
+  /**
    * True when `pick` may queue one connection yet place another at the same moment, because its answer
    * depends on the connection (as `consistent-hash`'s does). The dispatcher then keeps draining past a
    * connection `pick` queued; otherwise it stops at the first one (strict FIFO, and an O(1) drain when no
@@ -96,3 +96,9 @@ export type StrategyFunction = (
   connection: ConnectionInfo,
   workers: readonly WorkerView[],
 ) => WorkerView | undefined;
+
+/** A class whose instances are strategies: `new Class()` gives the instance of one listen key. */
+export type StrategyClass = new () => Strategy;
+
+/** A function of no parameters returning a new strategy each call: one per listen key. */
+export type StrategyFactory = () => Strategy;

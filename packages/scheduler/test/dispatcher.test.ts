@@ -236,7 +236,7 @@ describe('Dispatcher: routing', () => {
   });
 
   it('takes null from a JavaScript strategy as "queue"', () => {
-    const { dispatcher, route } = createHarness(() => null as never);
+    const { dispatcher, route } = createHarness((_connection) => null as never);
     dispatcher.addWorker(1);
     route();
     expect(dispatcher.queued).toBe(1);
@@ -275,7 +275,7 @@ describe('Dispatcher: routing', () => {
   });
 
   it('lets a strategy error through, keeping the connection queued', () => {
-    const { dispatcher, route } = createHarness(() => {
+    const { dispatcher, route } = createHarness((_connection) => {
       throw new Error('boom');
     });
     dispatcher.addWorker(1);

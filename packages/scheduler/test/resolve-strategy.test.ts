@@ -108,7 +108,7 @@ describe('resolveStrategy', () => {
       return workers[0] as never;
     }
     expect(resolveStrategy(firstWorker)).toMatchObject({ name: 'firstWorker', pick: firstWorker });
-    expect(resolveStrategy((() => undefined) as never).name).toBe('custom');
+    expect(resolveStrategy(((_connection: unknown) => undefined) as never).name).toBe('custom');
   });
 
   it('returns a valid strategy object as is, and rejects invalid ones', () => {

@@ -54,6 +54,8 @@ function defaultKey(connection: ConnectionInfo): string | undefined {
 export class ConsistentHashStrategy implements Strategy {
   readonly name = 'consistent-hash';
   readonly needsPeer: boolean;
+  /** The load bound and connections without a key read live connections. */
+  readonly needsLoad = true;
   readonly selective = true;
   readonly #epsilon: number;
   readonly #virtualNodes: number;

@@ -10,6 +10,7 @@ import { Rotation } from './rotation.js';
  */
 export class LeastConnectionsStrategy implements Strategy {
   readonly name = 'least-connections';
+  readonly needsLoad = true;
   readonly #rotation = new Rotation();
 
   pick(_connection: ConnectionInfo, workers: readonly WorkerView[]): WorkerView | undefined {

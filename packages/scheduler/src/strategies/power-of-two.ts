@@ -17,6 +17,7 @@ export interface PowerOfTwoOptions {
  */
 export class PowerOfTwoStrategy implements Strategy {
   readonly name = 'power-of-two';
+  readonly needsLoad = true;
   readonly #random: (() => number) | undefined;
   /** State of the built-in generator, used when no `random` was given. */
   #state = Math.floor(Math.random() * 2 ** 32);
