@@ -38,25 +38,24 @@ export interface LoadCounts {
 /**
  * One server's share of a worker's load. `address`/`port` are what `server.address()` reports in the worker
  * for a TCP server (in round-robin mode, the address the primary answered the worker's listen with); `path`
- * is a pipe server's. A server whose address is unknown has none of the three. Unknown further fields are
- * plain data, kept as received.
+ * is a pipe server's. A server whose address is unknown has none of the three. Further fields (from a later
+ * worker runtime) are plain data, kept as received. A `ServerLoad` is also a totals-only `LoadReport`.
  */
 export interface ServerLoad extends LoadCounts {
   address?: string;
   port?: number;
   path?: string;
-  [field: string]: WireValue | undefined;
+  [field: string]: unknown;
 }
 
 /**
  * A worker's current load: its totals, and, from workers that break them down, one entry per server that has
  * had connections (a server with none yet may be missing; one may show zeros). A report without `servers`
- * gives totals only. Further top-level fields are
- * finite numbers (extra metrics), kept as received.
+ * gives totals only. Further top-level fields are finite numbers (extra metrics), kept as received.
  */
 export interface LoadReport extends LoadCounts {
   servers?: ServerLoad[];
-  [metric: string]: number | ServerLoad[] | undefined;
+  [metric: string]: unknown;
 }
 
 /** worker → primary: the worker's load changed. */

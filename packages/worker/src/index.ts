@@ -1,3 +1,3 @@
-export { type LoadSnapshot, LoadTracker } from './load-tracker.js';
+export { LoadTracker } from './load-tracker.js';
 export { workerRuntimePreload } from './preload-path.js';
 export { startWorkerRuntime, type WorkerRuntime } from './runtime.js';

@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LoadReport } from '@shoal/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoadTracker } from '../src/load-tracker.js';
 
@@ -12,7 +13,7 @@ afterEach(() => {
 
 describe('LoadTracker', () => {
   it('counts live connections and in-flight requests from the diagnostics channels', async () => {
-    const changes: Array<{ connections: number; requests: number }> = [];
+    const changes: LoadReport[] = [];
     const waiters: Array<() => void> = [];
     const tracker = new LoadTracker(() => {
       changes.push(tracker.snapshot());
@@ -52,7 +53,11 @@ describe('LoadTracker', () => {
         }),
     );
     await until(() => tracker.requests === 2);
-    expect(tracker.snapshot()).toEqual({ connections: 2, requests: 2 });
+    expect(tracker.snapshot()).toEqual({
+      connections: 2,
+      requests: 2,
+      servers: [{ address: '127.0.0.1', port, connections: 2, requests: 2 }],
+    });
     release();
     expect(await Promise.all(responses)).toEqual(['done', 'done']);
     // Keep-alive: the requests are over, the connections are still there.
@@ -60,6 +65,10 @@ describe('LoadTracker', () => {
     expect(tracker.connections).toBe(2);
     agent.destroy();
     await until(() => tracker.connections === 0);
-    expect(changes.at(-1)).toEqual({ connections: 0, requests: 0 });
+    expect(changes.at(-1)).toEqual({
+      connections: 0,
+      requests: 0,
+      servers: [{ address: '127.0.0.1', port, connections: 0, requests: 0 }],
+    });
   });
 });

@@ -86,7 +86,14 @@ describe('@shoal/worker preload', () => {
     while (!reports.some((r) => r.connections === 0 && r.requests === 0) || reports.length < 2) {
       await once(channel, 'load');
     }
-    expect(reports.some((r) => r.connections === 1)).toBe(true);
+    // Broken down per server: the one the app listens on, as server.address() gives it in the worker.
+    const busy = reports.find((r) => r.connections === 1);
+    expect(busy?.servers).toEqual([
+      { address: '127.0.0.1', port, connections: 1, requests: expect.any(Number) },
+    ]);
+    expect(reports.find((r) => r.connections === 0 && r.requests === 0)?.servers).toEqual([
+      { address: '127.0.0.1', port, connections: 0, requests: 0 },
+    ]);
     channel.close();
   });
 
