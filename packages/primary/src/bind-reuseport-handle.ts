@@ -1,27 +1,16 @@
 // Binds one more TCP listen socket with SO_REUSEPORT: Node's own flag on 22.12+, node-unix-socket on Node 20.
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import { constants } from 'node:os';
+import { createServerHandle, nativeReusePort } from './node-internals.js';
 
 /** libuv's UV_TCP_REUSEPORT bind flag, which `net._createServerHandle` passes through on Node ≥ 22.12. */
 const UV_TCP_REUSEPORT = 2;
-
-type CreateServerHandle = (
-  address: string | null | undefined,
-  port: number | null,
-  addressType: number | null,
-  fd: number | undefined,
-  flags: number | undefined,
-) => unknown;
 
 export type BindResult = { errno: number; handle: null } | { errno: 0; handle: object };
 
 interface ReuseportFdFactory {
   createReuseportFd(port: number, host: string): number;
 }
-
-const createServerHandle = (net as unknown as { _createServerHandle: CreateServerHandle })
-  ._createServerHandle;
 
 /** How this Node can open SO_REUSEPORT sockets, or why it cannot (then the caller falls back to round robin). */
 export type ReusePortSupport = { ok: true; bind: typeof bindReusePort } | { ok: false; reason: string };
@@ -43,41 +32,46 @@ export function reusePortSupport(): ReusePortSupport {
   }
 }
 
-/** Node's own reusePort: 22.12+ and 23.1+. */
-const nativeReusePort: boolean = (() => {
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
-})();
-
-/** Binds `address:port` (port 0: any) with SO_REUSEPORT; `errno` is a negative libuv error number on failure. */
+/**
+ * Binds `address:port` (port 0: any) with SO_REUSEPORT; `errno` is a negative libuv error number on failure.
+ * No address means every interface: `::` dual-stack (IPv4 clients too), falling back to `0.0.0.0` on a host
+ * without IPv6 — what Node's own listen does.
+ */
 export function bindReusePort(
   address: string | null | undefined,
   port: number,
   addressType: 4 | 6,
 ): BindResult {
-  const host = address ?? (addressType === 6 ? '::' : '0.0.0.0');
   if (nativeReusePort) {
     const result = createServerHandle(
-      address ?? (addressType === 6 ? '::' : null),
+      address ?? '::',
       port,
-      addressType,
+      address ? addressType : 6,
       undefined,
       UV_TCP_REUSEPORT,
     );
-    return typeof result === 'number'
-      ? { errno: result, handle: null }
-      : { errno: 0, handle: result as object };
+    if (typeof result !== 'number' || address) return toBindResult(result);
+    // No IPv6 on this host: every IPv4 interface instead.
+    return toBindResult(createServerHandle('0.0.0.0', port, 4, undefined, UV_TCP_REUSEPORT));
   }
-  let fd: number;
-  try {
-    fd = (fdFactory as ReuseportFdFactory).createReuseportFd(port, host);
-  } catch (error) {
-    return { errno: errnoFromMessage((error as Error).message), handle: null };
+  const hosts = address ? [address] : ['::', '0.0.0.0'];
+  let errno = -constants.errno.EINVAL;
+  for (const host of hosts) {
+    let fd: number;
+    try {
+      fd = (fdFactory as ReuseportFdFactory).createReuseportFd(port, host);
+    } catch (error) {
+      errno = errnoFromMessage((error as Error).message);
+      if (errno === -constants.errno.EADDRINUSE || errno === -constants.errno.EACCES) break;
+      continue;
+    }
+    return toBindResult(createServerHandle(null, null, null, fd, undefined));
   }
-  const result = createServerHandle(null, null, null, fd, undefined);
-  return typeof result === 'number'
-    ? { errno: result, handle: null }
-    : { errno: 0, handle: result as object };
+  return { errno, handle: null };
+}
+
+function toBindResult(result: object | number): BindResult {
+  return typeof result === 'number' ? { errno: result, handle: null } : { errno: 0, handle: result };
 }
 
 /** node-unix-socket reports the OS error's text only; map the ones a bind gives to libuv's numbers. */

@@ -1,6 +1,7 @@
 // Adapts one worker's ChildProcess to the protocol's Transport for Shoal's extension channel.
 import type { ChildProcess } from 'node:child_process';
 import type { Transport } from '@shoal/protocol';
+import { internalMessageEvent } from './node-internals.js';
 
 export function childTransport(child: ChildProcess): Transport {
   return {
@@ -9,8 +10,8 @@ export function childTransport(child: ChildProcess): Transport {
     },
     onMessage(listener: (message: unknown) => void): () => void {
       const onInternal = (message: unknown): void => listener(message);
-      child.on('internalMessage' as 'message', onInternal);
-      return () => child.off('internalMessage' as 'message', onInternal);
+      child.on(internalMessageEvent as 'message', onInternal);
+      return () => child.off(internalMessageEvent as 'message', onInternal);
     },
     onClose(listener: () => void): () => void {
       child.once('disconnect', listener);

@@ -1,24 +1,13 @@
-// The primary side of node:cluster in user land: forks workers, answers their cluster messages, owns listen handles.
-import type { ChildProcess } from 'node:child_process';
+// The primary side of node:cluster in user land: node:cluster's API, composed of a listen registry (keys and
+// their handles) and one session per worker (process, wire link, extension channel), plus inspection.
 import { EventEmitter } from 'node:events';
-import { constants } from 'node:os';
-import path from 'node:path';
-import {
-  type CloseMessage,
-  ExtensionChannel,
-  isClusterMessage,
-  type ListeningMessage,
-  type LoadReport,
-  parseWorkerMessage,
-  type QueryServerMessage,
-} from '@shoal/protocol';
-import { resolveStrategy, type Strategy, type StrategyFunction } from '@shoal/scheduler';
-import { type bindReusePort, reusePortSupport } from './bind-reuseport-handle.js';
-import { childTransport } from './child-transport.js';
+import type { LoadReport, WorkerMessage } from '@shoal/protocol';
 import { createWorkerProcess } from './create-worker-process.js';
-import { errInternalAssertion } from './errors.js';
-import { ReusePortHandle } from './reuseport-handle.js';
-import { RoundRobinHandle } from './round-robin-handle.js';
+import { channels } from './diagnostics.js';
+import { type Distribution, resolveDistribution } from './distribution.js';
+import type { ClusterSnapshot, WorkerSnapshot } from './inspection.js';
+import { ListenRegistry } from './listen-registry.js';
+import { debugProcess } from './node-internals.js';
 import {
   type EnvironmentPolicy,
   policyFromEnvironment,
@@ -26,29 +15,42 @@ import {
   SCHED_RR,
   type SchedulingPolicy,
 } from './scheduling-policy.js';
-import type { ServerHandle } from './server-handle.js';
-import { type ClusterSettings, mergeSettings } from './settings.js';
-import { SharedHandle } from './shared-handle.js';
+import { type ClusterSettings, mergeSettings, validateSettings } from './settings.js';
 import { Worker, type WorkerConstructor } from './worker.js';
-import { WorkerLink } from './worker-link.js';
+import { WorkerSession } from './worker-session.js';
 
 export interface ClusterPrimaryOptions {
   /**
    * Absolute path of Shoal's worker runtime preload (`@shoal/worker/preload`). The primary puts it into a
-   * worker's execArgv only when a feature needs it: a load-aware strategy, or `settings.workerRuntime: true`.
+   * worker's execArgv only when a feature needs it: a strategy that reads load reports, or
+   * `settings.workerRuntime: true`.
    */
   workerRuntime?: string;
 }
 
-export type StrategySpec = string | Strategy | StrategyFunction;
+/** node:cluster's primary events, plus Shoal's. */
+export interface ClusterPrimaryEvents {
+  fork: [worker: Worker];
+  online: [worker: Worker];
+  listening: [worker: Worker, address: ListeningAddress];
+  disconnect: [worker: Worker];
+  exit: [worker: Worker, code: number | null, signal: NodeJS.Signals | null];
+  message: [worker: Worker, message: unknown, handle: unknown];
+  setup: [settings: ClusterSettings];
+  /** A worker's load report (Shoal's worker runtime sends them when a strategy needs load). */
+  'shoal:load': [worker: Worker, load: LoadReport];
+  /** A message from a worker was rejected (malformed, forged, unknown); without a listener it is a warning. */
+  'shoal:protocolError': [worker: Worker, error: Error];
+}
 
-/** Where the frozen policy sends a key: the primary distributes with a strategy, or the kernel does. */
-type Distribution =
-  | { kind: 'primary'; spec: StrategySpec }
-  | { kind: 'shared' }
-  | { kind: 'reuseport'; bind: typeof bindReusePort };
+export interface ListeningAddress {
+  addressType: unknown;
+  address: unknown;
+  port: unknown;
+  fd: unknown;
+}
 
-export class ClusterPrimary extends EventEmitter {
+export class ClusterPrimary extends EventEmitter<ClusterPrimaryEvents> {
   readonly isWorker = false;
   readonly isMaster = true;
   readonly isPrimary = true;
@@ -59,15 +61,15 @@ export class ClusterPrimary extends EventEmitter {
   settings: ClusterSettings = {};
   schedulingPolicy: SchedulingPolicy;
 
-  readonly #handles = new Map<string, ServerHandle>();
-  readonly #links = new WeakMap<Worker, WorkerLink>();
+  readonly #registry: ListenRegistry;
+  readonly #sessions = new Map<number, WorkerSession>();
   readonly #allDisconnected = new EventEmitter();
   readonly #options: ClusterPrimaryOptions;
-  #initialized = false;
-  #nextId = 0;
-  #distribution: Distribution | undefined;
-  #strategyName = 'round-robin';
   readonly #environment: EnvironmentPolicy;
+  /** Protocol errors already warned about, per worker and code: one warning each when nobody listens. */
+  readonly #warned = new Set<string>();
+  #distribution: Distribution | undefined;
+  #nextId = 0;
 
   constructor(options: ClusterPrimaryOptions = {}) {
     super();
@@ -75,20 +77,22 @@ export class ClusterPrimary extends EventEmitter {
     const fromEnvironment = policyFromEnvironment(process.env.NODE_CLUSTER_SCHED_POLICY, process.platform);
     this.schedulingPolicy = fromEnvironment.policy;
     this.#environment = fromEnvironment;
+    this.#registry = new ListenRegistry({ weightOf: (id) => this.#weightOf(id) });
   }
 
   /** The name of the strategy in force for primary-distributed keys (frozen at the first setup or fork). */
   get strategy(): string {
-    return this.#strategyName;
+    return this.#distribution?.name ?? 'round-robin';
   }
 
   setupPrimary = (options?: ClusterSettings): void => {
+    validateSettings(options);
     const settings = mergeSettings(this.settings, options);
     this.settings = settings;
-    if (!this.#initialized) {
+    if (this.#distribution === undefined) {
       // Frozen only once it succeeded: a bad strategy throws here again at the next call, never half-applies.
-      this.#distribution = this.#freezePolicy(settings);
-      this.#initialized = true;
+      this.#distribution = resolveDistribution(this.schedulingPolicy, this.#environment, settings.strategy);
+      this.#registry.distribution = this.#distribution;
       process.on('internalMessage', (message: { cmd?: unknown }) => this.#onDebugEnabled(message));
     }
     process.nextTick(() => this.emit('setup', settings));
@@ -107,20 +111,25 @@ export class ClusterPrimary extends EventEmitter {
       preloads: runtime ? [runtime] : [],
     });
     const worker = new Worker({ id, process: child }, (w) => this.#disconnectWorker(w));
-    const link = new WorkerLink(child);
-    this.#links.set(worker, link);
+    const session = new WorkerSession(worker, child, runtime !== undefined);
+    this.#sessions.set(id, session);
     worker.on('message', (message: unknown, handle: unknown) =>
       this.emit('message', worker, message, handle),
     );
     child.once('exit', (code: number | null, signal: NodeJS.Signals | null) =>
-      this.#onExit(worker, code, signal),
+      this.#onExit(session, code, signal),
     );
-    child.once('disconnect', () => this.#onDisconnect(worker));
-    child.on('internalMessage', (message: unknown, handle: unknown) =>
-      this.#onInternalMessage(worker, link, message, handle),
-    );
-    if (runtime) this.#openExtensionChannel(worker, child);
-    process.nextTick(() => this.emit('fork', worker));
+    child.once('disconnect', () => this.#onDisconnect(session));
+    session.on('message', (message, handle) => this.#onMessage(session, message, handle));
+    session.on('protocolError', (error, raw) => this.#reportProtocolError(worker, error, raw));
+    session.channel.on('load', (load) => {
+      this.#registry.reportLoad(id, load);
+      this.emit('shoal:load', worker, load);
+    });
+    process.nextTick(() => {
+      this.emit('fork', worker);
+      if (channels.fork.hasSubscribers) channels.fork.publish({ worker });
+    });
     this.workers[id] = worker;
     return worker;
   };
@@ -137,59 +146,49 @@ export class ClusterPrimary extends EventEmitter {
     if (typeof callback === 'function') this.#allDisconnected.once('disconnect', callback);
   };
 
-  #freezePolicy(settings: ClusterSettings): Distribution {
-    const policy = this.schedulingPolicy;
-    const fromEnvironment = policy === this.#environment.policy ? this.#environment.strategy : undefined;
-    const chosen = (settings.strategy as StrategySpec | undefined) ?? fromEnvironment ?? policy;
-    let spec: StrategySpec;
-    if (chosen === SCHED_RR) spec = 'round-robin';
-    else if (chosen === SCHED_NONE) spec = 'shared';
-    else if (typeof chosen === 'string' || typeof chosen === 'function' || isStrategyObject(chosen))
-      spec = chosen;
-    else throw errInternalAssertion(`Bad cluster.schedulingPolicy: ${String(policy)}`);
-    if (this.#environment.unknown !== undefined && fromEnvironment === undefined && chosen === policy) {
-      process.emitWarning(
-        `NODE_CLUSTER_SCHED_POLICY=${this.#environment.unknown} names no policy or strategy; using the default`,
-        { code: 'SHOAL_WARN_UNKNOWN_SCHED_POLICY' },
-      );
-    }
-    // Resolving once here reports an unknown name at setup, not at the first listen.
-    const probe = resolveStrategy(spec);
-    this.#strategyName = probe.name;
-    if (probe.mode === 'shared') return { kind: 'shared' };
-    if (probe.mode === 'reuseport') {
-      const support = reusePortSupport();
-      if (support.ok) return { kind: 'reuseport', bind: support.bind };
-      process.emitWarning(`reuseport is unavailable (${support.reason}); using round-robin`, {
-        code: 'SHOAL_WARN_REUSEPORT_UNAVAILABLE',
+  /**
+   * The primary's session for a worker (by object or id) while it lives: its extension channel (load, ready,
+   * heartbeat, metrics, RPC — typed events and requests) and its wire link. Undefined once it exited.
+   */
+  sessionOf(worker: Worker | number): WorkerSession | undefined {
+    return this.#sessions.get(typeof worker === 'number' ? worker : worker.id);
+  }
+
+  /** A snapshot of every listen key and every worker: plain data, safe to serialize. */
+  inspect(): ClusterSnapshot {
+    const keys = this.#registry.snapshot();
+    const workers: WorkerSnapshot[] = [];
+    for (const [id, session] of this.#sessions) {
+      const worker = session.worker;
+      workers.push({
+        id,
+        pid: worker.process.pid,
+        state: worker.state,
+        connected: worker.isConnected(),
+        keys: keys.filter((key) => key.workers.includes(id)).map((key) => key.key),
+        load: session.load,
+        inFlight: session.link.awaiting,
+        runtime: session.hasRuntime,
       });
-      this.#strategyName = 'round-robin';
-      return { kind: 'primary', spec: 'round-robin' };
     }
-    return { kind: 'primary', spec };
+    return { strategy: this.strategy, keys, workers };
+  }
+
+  #weightOf(workerId: number): number | undefined {
+    const weightOf = this.settings.weightOf;
+    const worker = this.workers[workerId] ?? this.#sessions.get(workerId)?.worker;
+    return weightOf === undefined || worker === undefined ? undefined : weightOf(worker);
   }
 
   /** The preload to give workers, when a feature needs Shoal's worker runtime. */
   #workerRuntimeFor(settings: ClusterSettings): string | undefined {
     const runtime = this.#options.workerRuntime;
     if (runtime === undefined || settings.workerRuntime === false) return undefined;
-    const loadAware = this.#distribution?.kind === 'primary' && this.#strategyName !== 'round-robin';
-    return settings.workerRuntime === true || loadAware ? runtime : undefined;
-  }
-
-  #openExtensionChannel(worker: Worker, child: ChildProcess): void {
-    const channel = new ExtensionChannel(childTransport(child), { role: 'primary', features: ['load'] });
-    channel.on('load', (load: LoadReport) => {
-      for (const handle of this.#handles.values()) handle.reportLoad?.(worker.id, load);
-      this.emit('shoal:load', worker, load);
-    });
-    channel.on('protocolError', (error: Error) => this.emit('shoal:protocolError', worker, error));
-    channel.start();
+    return settings.workerRuntime === true || this.#distribution?.needsLoad === true ? runtime : undefined;
   }
 
   #onDebugEnabled(message: { cmd?: unknown }): void {
     if (message?.cmd !== 'NODE_DEBUG_ENABLED') return;
-    const debugProcess = (process as unknown as { _debugProcess(pid: number): void })._debugProcess;
     for (const worker of Object.values(this.workers)) {
       if (worker.state === 'online' || worker.state === 'listening')
         debugProcess(worker.process.pid as number);
@@ -197,160 +196,99 @@ export class ClusterPrimary extends EventEmitter {
     }
   }
 
-  #onInternalMessage(worker: Worker, link: WorkerLink, message: unknown, handle: unknown): void {
-    // Shoal's extension messages have their own channel; anything else is not the cluster's business.
-    if (!isClusterMessage(message)) return;
-    if (link.deliverReply(message as { ack?: unknown }, handle)) return;
-    const parsed = parseWorkerMessage(message);
-    if (!parsed.ok) {
-      const seq = (message as { act?: unknown; seq?: unknown }).seq;
-      // A listen must not hang for want of an answer: refuse what cannot be read.
-      if ((message as { act?: unknown }).act === 'queryServer' && typeof seq === 'number') {
-        link.send({ errno: UV_EINVAL, key: '', ack: seq, data: null });
-      }
-      this.emit('shoal:protocolError', worker, parsed.error);
-      return;
-    }
-    const received = parsed.message;
-    switch (received.act) {
+  #onMessage(session: WorkerSession, message: WorkerMessage, _handle: unknown): void {
+    const worker = session.worker;
+    switch (message.act) {
       case 'online':
         worker.state = 'online';
         worker.emit('online');
         this.emit('online', worker);
+        if (channels.online.hasSubscribers) channels.online.publish({ worker });
         break;
-      case 'queryServer':
-        this.#onQueryServer(worker, link, received);
+      case 'queryServer': {
+        if (worker.exitedAfterDisconnect) return; // already on its way out
+        const ack = message.seq;
+        const rejected = this.#registry.query(session, message, (fields, handle, onSent) =>
+          session.link.send({ ...fields, ack }, handle, onSent),
+        );
+        if (rejected) this.#reportProtocolError(worker, rejected, message);
         break;
-      case 'listening':
-        this.#onListening(worker, received);
+      }
+      case 'listening': {
+        const address = {
+          addressType: message.addressType,
+          address: message.address,
+          port: message.port,
+          fd: message.fd,
+        };
+        worker.state = 'listening';
+        worker.emit('listening', address);
+        this.emit('listening', worker, address);
+        if (channels.listening.hasSubscribers) channels.listening.publish({ worker, address });
         break;
+      }
       case 'close':
-        this.#onClose(worker, received);
+        this.#registry.close(session, message.key);
         break;
       case 'exitedAfterDisconnect':
         worker.exitedAfterDisconnect = true;
-        link.send({ ack: received.seq });
+        session.link.send({ ack: message.seq });
         break;
       default:
         break;
     }
   }
 
-  #onQueryServer(worker: Worker, link: WorkerLink, query: QueryServerMessage): void {
-    if (worker.exitedAfterDisconnect) return; // already on its way out
-    const key = handleKey(query);
-    let handle = this.#handles.get(key);
-    if (handle?.has(worker)) {
-      // The worker listens twice on one address: the second listen is refused, as the bind would be.
-      link.send({ errno: UV_EADDRINUSE, key, ack: query.seq, data: handle.data });
+  #reportProtocolError(worker: Worker, error: Error, raw: unknown): void {
+    if (channels.protocolError.hasSubscribers) channels.protocolError.publish({ worker, error, raw });
+    if (this.listenerCount('shoal:protocolError') > 0) {
+      this.emit('shoal:protocolError', worker, error);
       return;
     }
-    if (handle === undefined) {
-      try {
-        handle = this.#createHandle(key, query);
-      } catch {
-        // A request Node's own primary would choke on (a forged port, say): refuse it, stay up.
-        link.send({ errno: UV_EINVAL, key, ack: query.seq, data: null });
-        return;
-      }
-      this.#handles.set(key, handle);
-    }
-    if (!handle.data) handle.data = query.data;
-    const owner = handle;
-    owner.add(worker, link, (errno, reply, sharedHandle) => {
-      // A failed bind is forgotten so that another worker's query can try again.
-      if (errno && this.#handles.get(key) === owner) this.#handles.delete(key);
-      link.send({ errno, key, ack: query.seq, data: owner.data, ...reply }, sharedHandle ?? undefined);
-    });
-  }
-
-  #createHandle(key: string, query: QueryServerMessage): ServerHandle {
-    let address = query.address;
-    if (
-      query.port !== null &&
-      query.port < 0 &&
-      typeof address === 'string' &&
-      process.platform !== 'win32'
-    ) {
-      // Unix socket paths are limited to ~100 bytes: use the shorter of the relative and absolute forms.
-      const relative = path.relative(process.cwd(), address);
-      if (relative.length < address.length) address = relative;
-    }
-    const distribution = this.#distribution ?? { kind: 'shared' };
-    const udp = query.addressType === 'udp4' || query.addressType === 'udp6';
-    if (distribution.kind === 'shared' || udp) return new SharedHandle(key, address, query);
-    const onClosedLate = (): void => {
-      // It closed after the remove() call that emptied it, once a retiring worker answered its last hand-off.
-      if (this.#handles.get(key) === handle) this.#handles.delete(key);
-    };
-    let handle: ServerHandle;
-    const tcp =
-      (query.addressType === 4 || query.addressType === 6) && query.port !== null && query.fd === undefined;
-    if (distribution.kind === 'reuseport' && tcp) {
-      handle = new ReusePortHandle(
-        key,
-        address,
-        query,
-        resolveStrategy('reuseport'),
-        distribution.bind,
-        onClosedLate,
-      );
-    } else {
-      const spec = distribution.kind === 'primary' ? distribution.spec : 'round-robin';
-      handle = new RoundRobinHandle(key, address, query, resolveStrategy(spec), onClosedLate);
-    }
-    return handle;
-  }
-
-  #onListening(worker: Worker, message: ListeningMessage): void {
-    const address = {
-      addressType: message.addressType,
-      address: message.address,
-      port: message.port,
-      fd: message.fd,
-    };
-    worker.state = 'listening';
-    worker.emit('listening', address);
-    this.emit('listening', worker, address);
-  }
-
-  #onClose(worker: Worker, message: CloseMessage): void {
-    const handle = this.#handles.get(message.key);
-    if (handle?.remove(worker)) this.#handles.delete(message.key);
+    // Nobody listens: a forged or broken message must not go unnoticed, nor flood the log.
+    const code = (error as { code?: unknown }).code ?? error.name;
+    const seen = `${worker.id}:${String(code)}`;
+    if (this.#warned.has(seen)) return;
+    this.#warned.add(seen);
+    process.emitWarning(
+      `worker ${worker.id} (pid ${worker.process.pid}) sent a message the primary rejected: ${error.message}`,
+      {
+        code: 'SHOAL_WARN_PROTOCOL_ERROR',
+        detail: 'Listen to cluster.on("shoal:protocolError") to handle these.',
+      },
+    );
   }
 
   #disconnectWorker(worker: Worker): void {
     worker.exitedAfterDisconnect = true;
-    this.#links.get(worker)?.send({ act: 'disconnect' });
-    this.#removeHandlesFor(worker);
+    const session = this.#sessions.get(worker.id);
+    session?.link.send({ act: 'disconnect' });
+    if (session) this.#registry.removeMember(session);
     this.#removeWorker(worker);
   }
 
-  #onExit(worker: Worker, code: number | null, signal: NodeJS.Signals | null): void {
+  #onExit(session: WorkerSession, code: number | null, signal: NodeJS.Signals | null): void {
+    const worker = session.worker;
     if (!worker.isConnected()) {
-      this.#removeHandlesFor(worker);
+      this.#registry.removeMember(session);
       this.#removeWorker(worker);
     }
+    this.#sessions.delete(worker.id);
     worker.exitedAfterDisconnect = !!worker.exitedAfterDisconnect;
     worker.state = 'dead';
     worker.emit('exit', code, signal);
     this.emit('exit', worker, code, signal);
+    if (channels.exit.hasSubscribers) channels.exit.publish({ worker, code, signal });
   }
 
-  #onDisconnect(worker: Worker): void {
-    this.#links.get(worker)?.clear();
-    this.#removeHandlesFor(worker);
+  #onDisconnect(session: WorkerSession): void {
+    const worker = session.worker;
+    this.#registry.removeMember(session);
     if (worker.isDead()) this.#removeWorker(worker);
     worker.exitedAfterDisconnect = !!worker.exitedAfterDisconnect;
     worker.state = 'disconnected';
     worker.emit('disconnect');
     this.emit('disconnect', worker);
-  }
-
-  #removeHandlesFor(worker: Worker): void {
-    for (const [key, handle] of this.#handles) {
-      if (handle.remove(worker)) this.#handles.delete(key);
-    }
   }
 
   // Called again at exit/disconnect after an explicit disconnect(): that repeat is what lets a
@@ -361,21 +299,4 @@ export class ClusterPrimary extends EventEmitter {
       this.#allDisconnected.emit('disconnect');
     }
   }
-}
-
-const nodeMajor = Number(process.versions.node.split('.')[0]);
-const UV_EADDRINUSE = -constants.errno.EADDRINUSE;
-const UV_EINVAL = -constants.errno.EINVAL;
-
-/**
- * The registry key of a listen request. Node 20 keys by the per-worker listen index too; Node 22+ drops the
- * index unless the port is 0, so one worker can close a server and listen on its port again (nodejs/node#60141).
- */
-function handleKey(query: QueryServerMessage): string {
-  const base = `${query.address}:${query.port}:${query.addressType}:${query.fd}`;
-  return nodeMajor < 22 || query.port === 0 ? `${base}:${query.index}` : base;
-}
-
-function isStrategyObject(value: unknown): value is Strategy {
-  return typeof value === 'object' && value !== null && typeof (value as Strategy).pick === 'function';
 }

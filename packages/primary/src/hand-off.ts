@@ -1,55 +1,90 @@
 // Hands raw client handles to workers through a Dispatcher: the per-connection path of round robin and of
-// the connections the primary accepts on a reuseport socket whose worker left.
+// the connections the primary accepts on a reuseport socket whose worker left. Counts what happens to them.
+import type { LoadCounts } from '@shoal/protocol';
 import { type ConnectionInfo, Dispatcher, type Strategy } from '@shoal/scheduler';
-import type { RawStreamHandle } from './server-handle.js';
-import type { Worker } from './worker.js';
-import type { WorkerLink } from './worker-link.js';
+import { channels } from './diagnostics.js';
+import type { HandleCounters } from './inspection.js';
+import type { HandleMember, RawStreamHandle } from './server-handle.js';
+
+export interface HandOffOptions {
+  /** The listen port of the key, shown to strategies as `localPort` (undefined for pipes). */
+  localPort?: number;
+  /** The weight of a worker as it joins (weighted strategies); 1 when absent. */
+  weightOf?: (workerId: number) => number | undefined;
+}
 
 export class HandOff {
   readonly #key: string;
-  readonly #links = new Map<number, WorkerLink>();
+  readonly #members = new Map<number, HandleMember>();
   /** Workers removed while hand-offs to them were unanswered: offered nothing new, forgotten once answered. */
   readonly #retiring = new Set<number>();
   readonly #dispatcher: Dispatcher<RawStreamHandle>;
   readonly #needsPeer: boolean;
   readonly #onForgotten: () => void;
-  readonly #keyOnly: ConnectionInfo;
+  #keyOnly: ConnectionInfo;
+  #localPort: number | undefined;
+  readonly #weightOf: ((workerId: number) => number | undefined) | undefined;
+  #handedOut = 0;
+  #accepted = 0;
+  #refused = 0;
+  #rerouted = 0;
+  #closedUnserved = 0;
 
   /** `onForgotten` runs when a retiring worker's last hand-off was answered and it was dropped. */
-  constructor(key: string, strategy: Strategy, onForgotten: () => void) {
+  constructor(key: string, strategy: Strategy, onForgotten: () => void, options: HandOffOptions = {}) {
     this.#key = key;
-    this.#keyOnly = Object.freeze({ key });
+    this.#localPort = options.localPort;
+    this.#weightOf = options.weightOf;
+    this.#keyOnly = Object.freeze({ key, localPort: options.localPort });
     this.#needsPeer = strategy.needsPeer === true;
     this.#onForgotten = onForgotten;
     this.#dispatcher = new Dispatcher<RawStreamHandle>({
       strategy,
       handOff: (workerId, client) => this.#handOff(workerId, client),
-      close: (client) => client.close(),
+      close: (client) => this.#closeUnserved(client),
     });
+  }
+
+  /** The port the key's socket listens on, once bound (the kernel picks it for port 0). */
+  setLocalPort(port: number | undefined): void {
+    this.#localPort = port;
+    this.#keyOnly = Object.freeze({ key: this.#key, localPort: port });
+  }
+
+  get strategyName(): string {
+    return this.#dispatcher.strategy.name;
   }
 
   /** Workers that can be offered connections (retiring ones are not). */
   get active(): number {
-    return this.#links.size - this.#retiring.size;
+    return this.#members.size - this.#retiring.size;
   }
 
-  addWorker(worker: Worker, link: WorkerLink): void {
-    const id = worker.id;
-    this.#links.set(id, link);
+  addWorker(member: HandleMember): void {
+    const id = member.id;
+    this.#members.set(id, member);
     if (this.#retiring.delete(id)) {
       // Closed a server and listened again before its last hand-off was answered: it is simply back.
       this.#dispatcher.setReady(id, true);
       return;
     }
-    this.#dispatcher.addWorker(id);
+    const weight = this.#weightOf?.(id);
+    this.#dispatcher.addWorker(id, weight === undefined ? {} : { weight });
   }
 
-  knows(worker: Worker): boolean {
-    return this.#links.has(worker.id);
+  knows(member: HandleMember): boolean {
+    return this.#members.has(member.id);
   }
 
-  has(worker: Worker): boolean {
-    return this.#links.has(worker.id) && !this.#retiring.has(worker.id);
+  has(member: HandleMember): boolean {
+    return this.#members.has(member.id) && !this.#retiring.has(member.id);
+  }
+
+  /** Ids of the workers that can be offered connections. */
+  activeIds(): number[] {
+    const ids: number[] = [];
+    for (const id of this.#members.keys()) if (!this.#retiring.has(id)) ids.push(id);
+    return ids;
   }
 
   /**
@@ -57,10 +92,10 @@ export class HandOff {
    * hand-offs to answer and can answer them (a disconnect() from the primary, say): re-routing those now
    * could serve a connection twice, so it is offered nothing new and dropped once it answered, or exits.
    */
-  removeWorker(worker: Worker): boolean {
-    const id = worker.id;
-    if (!this.#links.has(id)) return false;
-    if (worker.isConnected() && (this.#dispatcher.getWorker(id)?.pending ?? 0) > 0) {
+  removeWorker(member: HandleMember): boolean {
+    const id = member.id;
+    if (!this.#members.has(id)) return false;
+    if (member.isConnected() && (this.#dispatcher.getWorker(id)?.pending ?? 0) > 0) {
       this.#retiring.add(id);
       this.#dispatcher.setReady(id, false);
       return false;
@@ -69,8 +104,8 @@ export class HandOff {
     return true;
   }
 
-  reportLoad(workerId: number, load: { connections: number; requests: number }): void {
-    if (this.#links.has(workerId)) this.#dispatcher.reportLoad(workerId, load);
+  reportLoad(workerId: number, load: LoadCounts): void {
+    if (this.#members.has(workerId)) this.#dispatcher.reportLoad(workerId, load);
   }
 
   route(client: RawStreamHandle): void {
@@ -79,7 +114,7 @@ export class HandOff {
       this.#dispatcher.route(client, this.#keyOnly);
       return;
     }
-    const info: ConnectionInfo = { key: this.#key };
+    const info: ConnectionInfo = { key: this.#key, localPort: this.#localPort };
     if (client.getpeername) {
       const peer: { address?: string; port?: number } = {};
       client.getpeername(peer);
@@ -91,16 +126,49 @@ export class HandOff {
 
   /** Closes every connection still waiting for a worker (the listen socket is going away). */
   closeQueued(): void {
-    for (const client of this.#dispatcher.drainAll()) client.close();
+    const queued = this.#dispatcher.drainAll();
+    if (queued.length === 0) return;
+    for (const client of queued) client.close();
+    this.#closedUnserved += queued.length;
+    if (channels.closedUnserved.hasSubscribers)
+      channels.closedUnserved.publish({ key: this.#key, count: queued.length, reason: 'key-closed' });
+  }
+
+  counters(): HandleCounters {
+    return {
+      queued: this.#dispatcher.queued,
+      inFlight: this.#dispatcher.inFlight,
+      handedOut: this.#handedOut,
+      accepted: this.#accepted,
+      refused: this.#refused,
+      rerouted: this.#rerouted,
+      closedUnserved: this.#closedUnserved,
+      sockets: 0,
+      orphans: 0,
+    };
+  }
+
+  /** Hand-offs to this worker not yet answered (0 if unknown). */
+  pendingFor(workerId: number): number {
+    return this.#dispatcher.getWorker(workerId)?.pending ?? 0;
   }
 
   #handOff(workerId: number, client: RawStreamHandle): void {
-    const link = this.#links.get(workerId);
-    if (link === undefined) return;
-    link.sendNewconn(this.#key, client, (reply) => {
+    const member = this.#members.get(workerId);
+    if (member === undefined) return;
+    this.#handedOut++;
+    if (channels.handoff.hasSubscribers) channels.handoff.publish({ key: this.#key, workerId });
+    member.sendNewconn(this.#key, client, (reply) => {
       const accepted = reply.accepted === true;
       // The worker holds its own copy now; ours is closed once it says it took the connection.
-      if (accepted) client.close();
+      if (accepted) {
+        this.#accepted++;
+        client.close();
+      } else {
+        this.#refused++;
+        if (channels.refusal.hasSubscribers) channels.refusal.publish({ key: this.#key, workerId });
+      }
+      if (channels.settled.hasSubscribers) channels.settled.publish({ key: this.#key, workerId, accepted });
       this.#dispatcher.settle(workerId, client, accepted);
       if (this.#retiring.has(workerId) && this.#dispatcher.getWorker(workerId)?.pending === 0) {
         this.#forget(workerId);
@@ -109,9 +177,22 @@ export class HandOff {
     });
   }
 
+  #closeUnserved(client: RawStreamHandle): void {
+    client.close();
+    this.#closedUnserved++;
+    if (channels.closedUnserved.hasSubscribers)
+      channels.closedUnserved.publish({ key: this.#key, count: 1, reason: 'refused-by-all' });
+  }
+
   #forget(id: number): void {
+    const pending = this.#dispatcher.getWorker(id)?.pending ?? 0;
+    if (pending > 0) {
+      this.#rerouted += pending;
+      if (channels.reroute.hasSubscribers)
+        channels.reroute.publish({ key: this.#key, workerId: id, count: pending });
+    }
     this.#retiring.delete(id);
-    this.#links.delete(id);
+    this.#members.delete(id);
     this.#dispatcher.removeWorker(id);
   }
 }

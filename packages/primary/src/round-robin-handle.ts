@@ -1,21 +1,33 @@
 // A listen socket the primary accepts on, handing each raw client handle to a worker picked by a strategy.
 import net from 'node:net';
-import type { QueryServerMessage } from '@shoal/protocol';
+import type { LoadCounts, QueryServerMessage } from '@shoal/protocol';
 import type { Strategy } from '@shoal/scheduler';
-import { HandOff } from './hand-off.js';
-import type { QueryServerAnswer, RawStreamHandle, ServerHandle, SockName } from './server-handle.js';
-import type { Worker } from './worker.js';
-import type { WorkerLink } from './worker-link.js';
+import { HandOff, type HandOffOptions } from './hand-off.js';
+import type { HandleCounters } from './inspection.js';
+import { takeListenHandle } from './node-internals.js';
+import type {
+  HandleMember,
+  LocalAddress,
+  QueryServerAnswer,
+  RawStreamHandle,
+  ServerHandle,
+  SockName,
+} from './server-handle.js';
 
 const UV_TCP_IPV6ONLY = 1;
 
 export class RoundRobinHandle implements ServerHandle {
   readonly key: string;
+  readonly kind = 'round-robin' as const;
   data: unknown = undefined;
   readonly #handOff: HandOff;
   readonly #onClosed: () => void;
+  /** The server while it binds; null once listening (its handle taken over) or closed. */
   #server: net.Server | null;
   #listenHandle: RawStreamHandle | null = null;
+  #sockname: SockName | undefined;
+  #path: string | undefined;
+  #closed = false;
 
   /** `onClosed` runs when the socket closes later than a `remove()` call (a retiring worker answered last). */
   constructor(
@@ -24,80 +36,114 @@ export class RoundRobinHandle implements ServerHandle {
     query: QueryServerMessage,
     strategy: Strategy,
     onClosed: () => void,
+    options: HandOffOptions = {},
   ) {
     this.key = key;
     this.#onClosed = onClosed;
-    this.#handOff = new HandOff(key, strategy, () => {
-      if (this.#closeIfUnused()) this.#onClosed();
-    });
-    this.#server = net.createServer();
-    this.#server.listen(listenOptions(address, query));
-    this.#server.once('listening', () => {
-      const server = this.#server as unknown as { _handle: RawStreamHandle | null };
-      const listenHandle = server._handle as RawStreamHandle;
-      // Take the handle over from net.Server: connections arrive as raw handles, never as net.Sockets.
+    this.#handOff = new HandOff(
+      key,
+      strategy,
+      () => {
+        if (this.#closeIfUnused()) this.#onClosed();
+      },
+      options,
+    );
+    const server = net.createServer();
+    this.#server = server;
+    server.listen(listenOptions(address, query));
+    server.once('listening', () => {
+      const listenHandle = takeListenHandle(server);
+      this.#server = null;
+      if (this.#closed) {
+        // Every worker left while it was binding: nobody is there to serve it.
+        listenHandle.close();
+        return;
+      }
+      // Connections arrive as raw handles, never as net.Sockets.
       listenHandle.onconnection = (status, client) => {
         if (status === 0 && client !== undefined) this.#handOff.route(client);
       };
-      server._handle = null;
       this.#listenHandle = listenHandle;
-      this.#server = null;
-    });
-  }
-
-  add(worker: Worker, link: WorkerLink, answer: QueryServerAnswer): void {
-    const done = (): void => {
-      if (!worker.isConnected()) return; // gone while the socket was still binding
-      const listenHandle = this.#listenHandle as RawStreamHandle;
       if (listenHandle.getsockname) {
         const sockname = {} as SockName;
         listenHandle.getsockname(sockname as unknown as Record<string, unknown>);
-        answer(null, { sockname }, null);
+        this.#sockname = sockname;
+        this.#handOff.setLocalPort(sockname.port);
       } else {
-        answer(null, null, null); // A pipe has no sockname.
+        this.#path = typeof address === 'string' ? address : undefined;
       }
-      this.#handOff.addWorker(worker, link);
+    });
+    // A failed bind is answered to each waiting worker by add(); this keeps it from being an uncaught error.
+    server.on('error', () => {});
+  }
+
+  add(member: HandleMember, answer: QueryServerAnswer): void {
+    // Registered at once, as Node does: a worker that leaves while the socket still binds is then removed like
+    // any other, and the socket closes with it instead of staying open for nobody.
+    this.#handOff.addWorker(member);
+    const reply = (): void => {
+      if (!this.#handOff.has(member)) return; // it left (or closed) while the socket was binding
+      answer(null, this.#sockname ? { sockname: this.#sockname } : null, null); // a pipe has no sockname
     };
-    if (this.#server === null) {
-      done();
+    const server = this.#server;
+    if (server === null) {
+      reply();
       return;
     }
-    const server = this.#server;
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
+      this.#handOff.removeWorker(member);
       answer(error.errno ?? -1, null);
     };
     const onListening = (): void => {
       server.off('error', onError);
-      done();
+      reply();
     };
     server.once('listening', onListening);
     server.once('error', onError);
   }
 
-  remove(worker: Worker): boolean {
-    if (!this.#handOff.knows(worker)) return false;
-    this.#handOff.removeWorker(worker);
+  remove(member: HandleMember): boolean {
+    if (!this.#handOff.knows(member)) return false;
+    this.#handOff.removeWorker(member);
     // Close as soon as no worker can take a connection, even while a retiring one still owes answers:
     // new clients are then refused, as with Node, instead of piling up for nobody.
     return this.#closeIfUnused();
   }
 
-  has(worker: Worker): boolean {
-    return this.#handOff.has(worker);
+  has(member: HandleMember): boolean {
+    return this.#handOff.has(member);
   }
 
-  reportLoad(workerId: number, load: { connections: number; requests: number }): void {
+  memberIds(): number[] {
+    return this.#handOff.activeIds();
+  }
+
+  localAddress(): LocalAddress | undefined {
+    if (this.#sockname) return { address: this.#sockname.address, port: this.#sockname.port };
+    if (this.#path !== undefined) return { path: this.#path };
+    return undefined;
+  }
+
+  reportLoad(workerId: number, load: LoadCounts): void {
     this.#handOff.reportLoad(workerId, load);
+  }
+
+  get strategyName(): string {
+    return this.#handOff.strategyName;
+  }
+
+  counters(): HandleCounters {
+    return { ...this.#handOff.counters(), sockets: this.#closed ? 0 : 1 };
   }
 
   #closeIfUnused(): boolean {
     if (this.#handOff.active !== 0) return false;
+    this.#closed = true;
     this.#handOff.closeQueued();
     this.#listenHandle?.close();
     this.#listenHandle = null;
-    this.#server?.close();
-    this.#server = null;
+    // Still binding: the 'listening' handler closes what the bind produces.
     return true;
   }
 }
@@ -105,7 +151,7 @@ export class RoundRobinHandle implements ServerHandle {
 function listenOptions(address: string | null | undefined, query: QueryServerMessage): net.ListenOptions {
   const backlog = typeof query.backlog === 'number' ? query.backlog : undefined;
   if (typeof query.fd === 'number' && query.fd >= 0) return { fd: query.fd, backlog } as net.ListenOptions;
-  if (query.port !== null && query.port >= 0) {
+  if (query.port !== null && query.port !== undefined && query.port >= 0) {
     return {
       port: query.port,
       host: address ?? undefined,

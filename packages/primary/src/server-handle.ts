@@ -1,6 +1,7 @@
-// The one interface every kind of listen handle the primary owns implements (round robin, shared, ...).
-import type { Worker } from './worker.js';
-import type { WorkerLink } from './worker-link.js';
+// The one interface every kind of listen handle the primary owns implements (round robin, shared, reuseport), and
+// the interfaces it needs of a worker: handles take these, not the concrete Worker or WorkerLink.
+import type { LoadCounts } from '@shoal/protocol';
+import type { HandleCounters, ListenKind } from './inspection.js';
 
 export interface SockName {
   address: string;
@@ -8,23 +9,47 @@ export interface SockName {
   port: number;
 }
 
-/** Answers a worker's `queryServer`: an errno (0/null for success), extra reply fields, and a shared handle. */
+/** A worker's answer to a `newconn`: `accepted` true when it took the connection. */
+export type NewconnReply = (reply: Record<string, unknown>, handle: unknown) => void;
+
+/** What a listen handle needs of a worker: its id, whether its channel is open, and a way to hand it a client. */
+export interface HandleMember {
+  readonly id: number;
+  isConnected(): boolean;
+  /** Sends `newconn` for `key` with the raw client handle; `onReply` runs with the worker's answer. */
+  sendNewconn(key: string, client: unknown, onReply: NewconnReply): boolean;
+}
+
+/**
+ * Answers a worker's `queryServer`: an errno (0/null for success), extra reply fields, and a shared handle;
+ * `onSent` runs once the reply (and the handle with it) was written to the worker's channel, or failed to be.
+ */
 export type QueryServerAnswer = (
   errno: number | null,
   reply: { sockname?: SockName } | null,
   handle?: unknown,
+  onSent?: (error: Error | null) => void,
 ) => void;
+
+/** Where a handle listens, as a worker's server reports it (`server.address()`): to match per-server load. */
+export type LocalAddress = { address: string; port: number } | { path: string };
 
 export interface ServerHandle {
   readonly key: string;
+  readonly kind: ListenKind;
   /** Server data from the first worker that asked (TLS session ticket keys), handed to every later one. */
   data: unknown;
-  add(worker: Worker, link: WorkerLink, answer: QueryServerAnswer): void;
+  add(member: HandleMember, answer: QueryServerAnswer): void;
   /** Removes the worker; true when that was the last one and the handle closed. */
-  remove(worker: Worker): boolean;
-  has(worker: Worker): boolean;
-  /** A worker's latest load report, for load-aware strategies. */
-  reportLoad?(workerId: number, load: { connections: number; requests: number }): void;
+  remove(member: HandleMember): boolean;
+  has(member: HandleMember): boolean;
+  /** Ids of the workers the handle serves now. */
+  memberIds(): number[];
+  /** Where it listens, once bound (undefined before, or for UDP). */
+  localAddress(): LocalAddress | undefined;
+  /** A worker's load on this key (its report for this server), for load-aware strategies. */
+  reportLoad?(workerId: number, load: LoadCounts): void;
+  counters(): HandleCounters;
 }
 
 /** The parts of libuv's TCP/Pipe wrap that the primary uses on raw handles (no net.Socket per connection). */

@@ -1,5 +1,8 @@
 // The settings `setupPrimary()` merges, with Node's defaults; forks read them when they happen.
 import type { StdioOptions } from 'node:child_process';
+import type { StrategySpec } from '@shoal/scheduler';
+import { describeReceived } from './errors.js';
+import type { Worker } from './worker.js';
 
 export interface ClusterSettings {
   exec?: string;
@@ -13,7 +16,36 @@ export interface ClusterSettings {
   gid?: number;
   inspectPort?: number | (() => number);
   windowsHide?: boolean;
+  /**
+   * Shoal: how the primary distributes connections — a strategy name, a strategy object (shared by every listen
+   * key), a class or a factory (one instance per key), or a pick function. Frozen at the first setup or fork.
+   */
+  strategy?: StrategySpec;
+  /** Shoal: load Shoal's worker runtime into workers (true), never (false), or when a feature needs it (unset). */
+  workerRuntime?: boolean;
+  /** Shoal: a worker's weight (an integer 1–1000) for weighted strategies, asked as it joins a listen key. */
+  weightOf?: (worker: Worker) => number;
   [setting: string]: unknown;
+}
+
+/** Checks the settings Shoal adds, with Node's error codes; Node's own settings are checked where Node does. */
+export function validateSettings(options: ClusterSettings | undefined): void {
+  if (options === undefined || options === null) return;
+  if (options.weightOf !== undefined && typeof options.weightOf !== 'function')
+    throw invalidType('options.weightOf', 'of type function', options.weightOf);
+  if (options.workerRuntime !== undefined && typeof options.workerRuntime !== 'boolean')
+    throw invalidType('options.workerRuntime', 'of type boolean', options.workerRuntime);
+}
+
+function invalidType(name: string, expected: string, actual: unknown): TypeError & { code: string } {
+  const error = new TypeError(
+    `The "${name}" property must be ${expected}. Received ${describeReceived(actual)}`,
+  ) as TypeError & { code: string };
+  error.name = 'TypeError [ERR_INVALID_ARG_TYPE]';
+  void error.stack;
+  error.name = 'TypeError';
+  error.code = 'ERR_INVALID_ARG_TYPE';
+  return error;
 }
 
 /**

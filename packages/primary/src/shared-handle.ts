@@ -1,28 +1,33 @@
 // A listen socket (TCP, pipe or UDP) the primary binds once and sends to every worker, which accept on it.
 import type { QueryServerMessage } from '@shoal/protocol';
 import { bindServerHandle } from './bind-server-handle.js';
-import type { QueryServerAnswer, ServerHandle } from './server-handle.js';
-import type { Worker } from './worker.js';
-import type { WorkerLink } from './worker-link.js';
+import type { HandleCounters } from './inspection.js';
+import type { HandleMember, LocalAddress, QueryServerAnswer, ServerHandle } from './server-handle.js';
 
-interface Closable {
+interface BoundHandle {
   close(): void;
+  getsockname?(out: Record<string, unknown>): number;
 }
 
 export class SharedHandle implements ServerHandle {
   readonly key: string;
+  readonly kind = 'shared' as const;
   data: unknown = undefined;
   readonly #workers = new Set<number>();
-  #handle: Closable | null = null;
+  readonly #path: string | undefined;
+  readonly #udp: boolean;
+  #handle: BoundHandle | null = null;
   #errno = 0;
   #waiting: Array<() => void> | null = [];
   #closed = false;
 
   constructor(key: string, address: string | null | undefined, query: QueryServerMessage) {
     this.key = key;
+    this.#udp = query.addressType === 'udp4' || query.addressType === 'udp6';
+    this.#path = query.addressType === -1 && typeof address === 'string' ? address : undefined;
     bindServerHandle(address, query, (errno, handle) => {
       this.#errno = errno;
-      this.#handle = (handle as Closable | null) ?? null;
+      this.#handle = (handle as BoundHandle | null) ?? null;
       if (this.#closed) {
         // Every worker left while the bind was still under way (UDP on Node 25+): nobody wants it now.
         this.#handle?.close();
@@ -34,17 +39,25 @@ export class SharedHandle implements ServerHandle {
     });
   }
 
-  add(worker: Worker, _link: WorkerLink, answer: QueryServerAnswer): void {
-    this.#workers.add(worker.id);
+  /** Whether the bind failed (then the handle serves nobody and is forgotten). */
+  get failed(): boolean {
+    return this.#waiting === null && this.#errno !== 0;
+  }
+
+  add(member: HandleMember, answer: QueryServerAnswer): void {
+    this.#workers.add(member.id);
     const reply = (): void => {
-      if (this.#workers.has(worker.id)) answer(this.#errno, null, this.#handle);
+      if (!this.#workers.has(member.id)) return;
+      // A failed bind leaves no member behind: the worker's next listen must try again.
+      if (this.#errno !== 0) this.#workers.delete(member.id);
+      answer(this.#errno, null, this.#handle);
     };
     if (this.#waiting === null) reply();
     else this.#waiting.push(reply);
   }
 
-  remove(worker: Worker): boolean {
-    if (!this.#workers.delete(worker.id)) return false;
+  remove(member: HandleMember): boolean {
+    if (!this.#workers.delete(member.id)) return false;
     if (this.#workers.size !== 0) return false;
     this.#closed = true;
     this.#handle?.close();
@@ -52,7 +65,37 @@ export class SharedHandle implements ServerHandle {
     return true;
   }
 
-  has(worker: Worker): boolean {
-    return this.#workers.has(worker.id);
+  has(member: HandleMember): boolean {
+    return this.#workers.has(member.id);
+  }
+
+  memberIds(): number[] {
+    return [...this.#workers];
+  }
+
+  localAddress(): LocalAddress | undefined {
+    if (this.#udp) return undefined;
+    if (this.#path !== undefined) return { path: this.#path };
+    const handle = this.#handle;
+    if (handle?.getsockname === undefined) return undefined;
+    const name: { address?: string; port?: number } = {};
+    handle.getsockname(name);
+    return name.address === undefined || name.port === undefined
+      ? undefined
+      : { address: name.address, port: name.port };
+  }
+
+  counters(): HandleCounters {
+    return {
+      queued: 0,
+      inFlight: 0,
+      handedOut: 0,
+      accepted: 0,
+      refused: 0,
+      rerouted: 0,
+      closedUnserved: 0,
+      sockets: this.#handle === null ? 0 : 1,
+      orphans: 0,
+    };
   }
 }

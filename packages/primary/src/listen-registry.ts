@@ -1,0 +1,162 @@
+// The primary's listen keys: one handle per key (round robin, shared or reuseport, as the distribution says),
+// the workers on each, per-key load, and their counters for inspection.
+import { constants } from 'node:os';
+import path from 'node:path';
+import type { LoadReport, QueryServerMessage } from '@shoal/protocol';
+import type { Distribution } from './distribution.js';
+import type { HandOffOptions } from './hand-off.js';
+import { handleKey } from './handle-key.js';
+import type { ListenKeySnapshot } from './inspection.js';
+import { ReusePortHandle } from './reuseport-handle.js';
+import { RoundRobinHandle } from './round-robin-handle.js';
+import type { HandleMember, ServerHandle } from './server-handle.js';
+import { matchServerLoad } from './server-load.js';
+import { SharedHandle } from './shared-handle.js';
+
+const UV_EADDRINUSE = -constants.errno.EADDRINUSE;
+const UV_EINVAL = -constants.errno.EINVAL;
+
+/** Sends the `queryServer` reply (the caller adds `ack` and the wire envelope). */
+export type QueryReply = (
+  fields: Record<string, unknown>,
+  handle?: unknown,
+  onSent?: (error: Error | null) => void,
+) => void;
+
+export class ListenRegistry {
+  readonly #handles = new Map<string, ServerHandle>();
+  readonly #handOffOptions: HandOffOptions;
+  #distribution: Distribution | undefined;
+
+  constructor(handOffOptions: HandOffOptions = {}) {
+    this.#handOffOptions = handOffOptions;
+  }
+
+  /** Set once, when the primary freezes its policy; keys opened before (none, in practice) are shared. */
+  set distribution(distribution: Distribution) {
+    this.#distribution = distribution;
+  }
+
+  /**
+   * Answers a worker's listen request. Returns an error when the request could not be served as asked (a port
+   * no socket can have, say): it was refused with EINVAL and the caller reports it as a protocol error.
+   */
+  query(member: HandleMember, query: QueryServerMessage, reply: QueryReply): Error | undefined {
+    // A dgram bind() without a port asks for any port, as Node's own primary reads it.
+    const port = query.port === undefined ? 0 : query.port;
+    const normalized = port === query.port ? query : { ...query, port };
+    const key = handleKey(normalized, port);
+    let handle = this.#handles.get(key);
+    if (handle?.has(member)) {
+      // The worker listens twice on one address: the second listen is refused, as the bind would be.
+      reply({ errno: UV_EADDRINUSE, key, data: handle.data });
+      return undefined;
+    }
+    if (handle === undefined) {
+      try {
+        handle = this.#create(key, normalized);
+      } catch (error) {
+        // A request Node's own primary would choke on (a forged port, say): refuse it, stay up.
+        reply({ errno: UV_EINVAL, key, data: null });
+        return error as Error;
+      }
+      this.#handles.set(key, handle);
+    }
+    if (!handle.data) handle.data = query.data;
+    const owner = handle;
+    owner.add(member, (errno, fields, sharedHandle, onSent) => {
+      // A failed bind is forgotten so that the next query (this worker's or another's) can try again.
+      if (errno && this.#handles.get(key) === owner && owner.memberIds().length === 0)
+        this.#handles.delete(key);
+      reply({ errno, key, data: owner.data, ...fields }, sharedHandle ?? undefined, onSent);
+    });
+    return undefined;
+  }
+
+  /** The worker closed its server on `key`. */
+  close(member: HandleMember, key: string): void {
+    const handle = this.#handles.get(key);
+    if (handle?.remove(member)) this.#handles.delete(key);
+  }
+
+  /** The worker is leaving (disconnect, exit): it is removed from every key. */
+  removeMember(member: HandleMember): void {
+    for (const [key, handle] of this.#handles) {
+      if (handle.remove(member)) this.#handles.delete(key);
+    }
+  }
+
+  /** Applies a worker's load report to each key it serves: its share for that server when the report has one. */
+  reportLoad(workerId: number, load: LoadReport): void {
+    for (const handle of this.#handles.values()) {
+      if (handle.reportLoad === undefined) continue;
+      handle.reportLoad(workerId, matchServerLoad(load, handle.localAddress()));
+    }
+  }
+
+  keysOf(workerId: number): string[] {
+    const keys: string[] = [];
+    for (const [key, handle] of this.#handles) if (handle.memberIds().includes(workerId)) keys.push(key);
+    return keys;
+  }
+
+  snapshot(): ListenKeySnapshot[] {
+    return [...this.#handles.values()].map((handle) => ({
+      key: handle.key,
+      kind: handle.kind,
+      strategy: 'strategyName' in handle ? (handle.strategyName as string) : undefined,
+      address: handle.localAddress(),
+      workers: handle.memberIds(),
+      ...handle.counters(),
+    }));
+  }
+
+  #create(key: string, query: QueryServerMessage): ServerHandle {
+    let address = query.address;
+    if (
+      query.port !== null &&
+      query.port < 0 &&
+      typeof address === 'string' &&
+      process.platform !== 'win32'
+    ) {
+      // Unix socket paths are limited to ~100 bytes: use the shorter of the relative and absolute forms.
+      const relative = path.relative(process.cwd(), address);
+      if (relative.length < address.length) address = relative;
+    }
+    const distribution = this.#distribution ?? { kind: 'shared' };
+    const udp = query.addressType === 'udp4' || query.addressType === 'udp6';
+    if (distribution.kind === 'shared' || udp) return new SharedHandle(key, address, query);
+    const onClosedLate = (): void => {
+      // It closed after the remove() call that emptied it, once a retiring worker answered its last hand-off.
+      if (this.#handles.get(key) === handle) this.#handles.delete(key);
+    };
+    let handle: ServerHandle;
+    const tcp =
+      (query.addressType === 4 || query.addressType === 6) &&
+      query.port !== null &&
+      query.port >= 0 &&
+      query.fd === undefined;
+    if (distribution.kind === 'reuseport' && tcp) {
+      handle = new ReusePortHandle(
+        key,
+        address,
+        query,
+        distribution.strategy(),
+        distribution.bind,
+        onClosedLate,
+        this.#handOffOptions,
+      );
+    } else {
+      // Pipes and inherited fds cannot be reuseport sockets: the primary accepts on them, with the same strategy.
+      handle = new RoundRobinHandle(
+        key,
+        address,
+        query,
+        distribution.strategy(),
+        onClosedLate,
+        this.#handOffOptions,
+      );
+    }
+    return handle;
+  }
+}

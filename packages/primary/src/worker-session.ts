@@ -1,0 +1,94 @@
+// One worker as the primary holds it: the Worker object, its wire link, and Shoal's extension channel, which stays
+// open for the worker's whole life so anyone (a supervisor, metrics, a test) can subscribe to what it says.
+import type { ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { constants } from 'node:os';
+import {
+  ExtensionChannel,
+  isClusterMessage,
+  type LoadReport,
+  parseWorkerMessage,
+  type WorkerMessage,
+} from '@shoal/protocol';
+import { childTransport } from './child-transport.js';
+import { internalMessageEvent } from './node-internals.js';
+import type { HandleMember, NewconnReply } from './server-handle.js';
+import type { Worker } from './worker.js';
+import { WorkerLink } from './worker-link.js';
+
+const UV_EINVAL = -constants.errno.EINVAL;
+
+export interface WorkerSessionEvents {
+  /** A cluster message from the worker, parsed (replies to the primary's own requests are not included). */
+  message: [message: WorkerMessage, handle: unknown];
+  /** A message on either channel that could not be read, or a queryServer the primary refused as forged. */
+  protocolError: [error: Error, raw: unknown];
+}
+
+export class WorkerSession extends EventEmitter<WorkerSessionEvents> implements HandleMember {
+  readonly worker: Worker;
+  readonly link: WorkerLink;
+  /** Shoal's extension channel to the worker: load, ready, heartbeat, metrics and RPC (typed events). */
+  readonly channel: ExtensionChannel;
+  /** The worker's latest load report. */
+  load: LoadReport | undefined = undefined;
+  readonly #child: ChildProcess;
+
+  /** `runtime`: the worker was started with Shoal's worker runtime, so this side says hello at once. */
+  constructor(worker: Worker, child: ChildProcess, runtime: boolean) {
+    super();
+    this.worker = worker;
+    this.#child = child;
+    this.link = new WorkerLink(child);
+    this.channel = new ExtensionChannel(childTransport(child), {
+      role: 'primary',
+      features: ['load'],
+      pid: process.pid,
+    });
+    this.channel.on('load', (load) => {
+      this.load = load;
+    });
+    this.channel.on('protocolError', (error, raw) => this.emit('protocolError', error, raw));
+    // A worker that loaded the runtime itself says hello first: answer it, so both sides know each other.
+    this.channel.once('hello', () => this.channel.start());
+    if (runtime) this.channel.start();
+    child.on(internalMessageEvent as 'message', (message: unknown, handle: unknown) =>
+      this.#onInternalMessage(message, handle),
+    );
+    child.once('disconnect', () => this.link.clear());
+  }
+
+  get id(): number {
+    return this.worker.id;
+  }
+
+  /** Whether Shoal's worker runtime answered: extension features (load, RPC) work. */
+  get hasRuntime(): boolean {
+    return this.channel.peer !== undefined;
+  }
+
+  isConnected(): boolean {
+    return this.#child.connected;
+  }
+
+  sendNewconn(key: string, client: unknown, onReply: NewconnReply): boolean {
+    return this.link.sendNewconn(key, client, onReply);
+  }
+
+  #onInternalMessage(message: unknown, handle: unknown): void {
+    // Shoal's extension messages have their own channel; anything else is not the cluster's business.
+    if (!isClusterMessage(message)) return;
+    if (this.link.deliverReply(message as { ack?: unknown }, handle)) return;
+    const parsed = parseWorkerMessage(message);
+    if (!parsed.ok) {
+      const { act, seq } = message as { act?: unknown; seq?: unknown };
+      // A listen must not hang for want of an answer: refuse what cannot be read.
+      if (act === 'queryServer' && typeof seq === 'number') {
+        this.link.send({ errno: UV_EINVAL, key: '', ack: seq, data: null });
+      }
+      this.emit('protocolError', parsed.error, message);
+      return;
+    }
+    this.emit('message', parsed.message, handle);
+  }
+}
