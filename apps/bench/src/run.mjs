@@ -4,7 +4,7 @@
 //                               [--generator wrk|autocannon] [--cpu-prof DIR]
 //
 // Writes a markdown report to stdout (progress goes to stderr), and latest.json, latest.md and latest.svg to
-// --out (default apps/bench/results).
+// --out (default apps/bench/results, the committed figures; apps/bench/results/quick, gitignored, with --quick).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -39,15 +39,17 @@ const USAGE = `usage: node apps/bench/src/run.mjs [options]
   --control             node:cluster against itself on both sides: the noise floor of the ratios
   --pairs N             node/Shoal pairs per figure (default 5; 1 with --quick)
   --only LIST           comma-separated subset of: ${SCENARIOS.join(', ')}
-  --out DIR             where latest.json, latest.md and latest.svg go (default apps/bench/results)
+  --out DIR             where latest.json, latest.md and latest.svg go (default apps/bench/results;
+                        apps/bench/results/quick with --quick, so a smoke run never replaces the figures)
   --generator NAME      wrk or autocannon (default: wrk when on PATH, else autocannon)
   --live                run the packages' dist/ in the work tree (default: a frozen copy made at start)
   --cpu-prof DIR        run the HTTP primaries (and their workers) with --cpu-prof into DIR
   --help`;
 
-function configFrom(argv) {
+export function configFrom(argv) {
   const { values } = parseArgs({
-    args: argv,
+    // pnpm 10 hands on the `--` of `pnpm bench -- --quick`; what follows it are still options.
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     options: {
       quick: { type: 'boolean', default: false },
       control: { type: 'boolean', default: false },
@@ -83,7 +85,8 @@ function configFrom(argv) {
     control: values.control,
     pairs,
     only,
-    outDir: path.resolve(values.out ?? path.join(here, '..', 'results')),
+    // A quick run's numbers are not figures: by default they stay out of the committed results.
+    outDir: path.resolve(values.out ?? path.join(here, '..', 'results', ...(quick ? ['quick'] : []))),
     generator: pickGenerator(values.generator),
     primaryNodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
     cpuProfDir,
