@@ -15,6 +15,11 @@ export default defineConfig({
         extends: true as const,
         test: { name, root: `apps/${name}`, include: ['test/**/*.test.ts'] },
       })),
+      // Tests of the repository's own tools (scripts/conformance: the harness for Node's cluster tests).
+      {
+        extends: true as const,
+        test: { name: 'scripts', root: 'scripts', include: ['*/test/**/*.test.ts'] },
+      },
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
