@@ -1,6 +1,7 @@
 // Binds one more TCP listen socket with SO_REUSEPORT: Node's own flag on 22.12+, node-unix-socket on Node 20.
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
+import { delayedBindError } from './bind-server-handle.js';
 import { createServerHandle, nativeReusePort } from './node-internals.js';
 
 /** libuv's UV_TCP_REUSEPORT bind flag, which `net._createServerHandle` passes through on Node ≥ 22.12. */
@@ -50,9 +51,9 @@ export function bindReusePort(
       undefined,
       UV_TCP_REUSEPORT,
     );
-    if (typeof result !== 'number' || address) return toBindResult(result);
+    if (typeof result !== 'number' || address) return toBindResult(result, port);
     // No IPv6 on this host: every IPv4 interface instead.
-    return toBindResult(createServerHandle('0.0.0.0', port, 4, undefined, UV_TCP_REUSEPORT));
+    return toBindResult(createServerHandle('0.0.0.0', port, 4, undefined, UV_TCP_REUSEPORT), port);
   }
   const hosts = address ? [address] : ['::', '0.0.0.0'];
   let errno = -constants.errno.EINVAL;
@@ -65,13 +66,15 @@ export function bindReusePort(
       if (errno === -constants.errno.EADDRINUSE || errno === -constants.errno.EACCES) break;
       continue;
     }
-    return toBindResult(createServerHandle(null, null, null, fd, undefined));
+    return toBindResult(createServerHandle(null, null, null, fd, undefined), port);
   }
   return { errno, handle: null };
 }
 
-function toBindResult(result: object | number): BindResult {
-  return typeof result === 'number' ? { errno: result, handle: null } : { errno: 0, handle: result };
+function toBindResult(result: object | number, port: number): BindResult {
+  if (typeof result === 'number') return { errno: result, handle: null };
+  const errno = delayedBindError(result, port);
+  return errno === 0 ? { errno: 0, handle: result } : { errno, handle: null };
 }
 
 /** node-unix-socket reports the OS error's text only; map the ones a bind gives to libuv's numbers. */

@@ -14,6 +14,7 @@ const UV_UDP_IPV6ONLY = 1;
 const UV_UDP_REUSEADDR = 4;
 const UV_UDP_REUSEPORT = 64;
 const UV_EINVAL = -constants.errno.EINVAL;
+const UV_EADDRINUSE = -constants.errno.EADDRINUSE;
 
 type Bound = (errno: number, handle: unknown) => void;
 
@@ -35,7 +36,24 @@ export function bindServerHandle(
     query.flags ?? undefined,
   );
   if (typeof result === 'number') bound(result, null);
-  else bound(0, result);
+  else {
+    const errno = delayedBindError(result, query.port);
+    bound(errno, errno === 0 ? result : null);
+  }
+}
+
+/**
+ * libuv defers a TCP bind's EADDRINUSE to the socket's listen() and returns success, leaving the socket
+ * unbound: a worker handed it would find it on another port, fail without closing it, and be stuck with the
+ * key. An unbound socket is closed here and the error answered instead. 0 when bound as asked.
+ */
+export function delayedBindError(handle: object, port: number | null | undefined): number {
+  const withName = handle as { getsockname?(out: Record<string, unknown>): number; close(): void };
+  if (port === null || port === undefined || port <= 0 || withName.getsockname === undefined) return 0;
+  const name: { port?: number } = {};
+  if (withName.getsockname(name) === 0 && name.port === port) return 0;
+  withName.close();
+  return UV_EADDRINUSE;
 }
 
 function bindUdpHandle(

@@ -111,14 +111,11 @@ export class ListenRegistry {
     }));
   }
 
+  /** `query.port` is never undefined here: query() made a missing port 0. */
   #create(key: string, query: QueryServerMessage): ServerHandle {
+    const port = query.port as number | null;
     let address = query.address;
-    if (
-      query.port !== null &&
-      query.port < 0 &&
-      typeof address === 'string' &&
-      process.platform !== 'win32'
-    ) {
+    if (port !== null && port < 0 && typeof address === 'string' && process.platform !== 'win32') {
       // Unix socket paths are limited to ~100 bytes: use the shorter of the relative and absolute forms.
       const relative = path.relative(process.cwd(), address);
       if (relative.length < address.length) address = relative;
@@ -133,8 +130,8 @@ export class ListenRegistry {
     let handle: ServerHandle;
     const tcp =
       (query.addressType === 4 || query.addressType === 6) &&
-      query.port !== null &&
-      query.port >= 0 &&
+      port !== null &&
+      port >= 0 &&
       query.fd === undefined;
     if (distribution.kind === 'reuseport' && tcp) {
       handle = new ReusePortHandle(

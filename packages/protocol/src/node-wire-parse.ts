@@ -53,7 +53,8 @@ function serverQueryProblem(m: WireRecord, act: string): Problem | undefined {
   if (address !== null && address !== undefined && typeof address !== 'string') {
     return fieldProblem(act, 'address', 'a string, null or undefined', address);
   }
-  if (port !== null && !isInteger(port)) return fieldProblem(act, 'port', 'an integer or null', port);
+  if (port !== null && port !== undefined && !isInteger(port))
+    return fieldProblem(act, 'port', 'an integer, null or undefined', port);
   if (addressType !== null && !isAddressType(addressType)) {
     return fieldProblem(act, 'addressType', '4, 6, -1, "udp4", "udp6" or null', addressType);
   }

@@ -35,14 +35,18 @@ export interface OnlineMessage extends ClusterEnvelope {
  * | `listen(path)` (pipe)           | path       | -1     | -1          | undefined | undefined (+ `readableAll`, `writableAll`) |
  * | `dgram` `bind(port, address)`   | IP string  | number | udp4 / udp6 | -1        | number (UV_UDP_* bits)|
  * | `dgram` `bind({ fd })`          | null       | null   | udp4 / udp6 | number    | null                  |
+ * | `dgram` `bind(cb)`, `bind({})`  | IP or null | absent | udp4 / udp6 | -1        | number                |
  *
  * With `json` serialization (the default) `undefined` fields are absent on arrival; with `advanced`
  * they are present and `undefined`.
  */
 export interface ServerQueryFields extends ClusterEnvelope {
   address: string | null | undefined;
-  /** `null` when listening on / binding to an inherited `fd`. */
-  port: number | null;
+  /**
+   * `null` when listening on / binding to an inherited `fd`; absent (undefined) for a `dgram` bind without a
+   * port, which asks for any port (Node's primary binds port 0).
+   */
+  port: number | null | undefined;
   /** `null` for `net` `listen({ fd })`. */
   addressType: AddressType | null;
   fd: number | undefined;

@@ -285,7 +285,7 @@ describe('parseWorkerMessage', () => {
       parseWorkerMessage({ ...workerExamples['queryServer, udp4'], port: '80' }),
       'SHOAL_ERR_PROTOCOL_MALFORMED',
     );
-    expect(error.message).toBe('queryServer: port must be an integer or null, got "80"');
+    expect(error.message).toBe('queryServer: port must be an integer, null or undefined, got "80"');
   });
 
   it('turns a throwing getter into SHOAL_ERR_PROTOCOL_MALFORMED instead of throwing', () => {
