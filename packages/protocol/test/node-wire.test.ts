@@ -224,7 +224,7 @@ describe('parseWorkerMessage', () => {
   it('narrows the union by act', () => {
     const result = parseWorkerMessage(workerExamples['queryServer, udp4']);
     if (!result.ok || result.message.act !== 'queryServer') throw new Error('expected a queryServer');
-    const port: number | null = result.message.port;
+    const port: number | null | undefined = result.message.port;
     expect(port).toBe(0);
     expect(result.message.addressType).toBe('udp4');
   });
