@@ -16,6 +16,23 @@ async function portOf(primary: ProcessFixture, id: number): Promise<number> {
   return (event.address as { port: number }).port;
 }
 
+/**
+ * Waits until the primary has processed a load report of worker `id` counting `connections`, printed after the
+ * first `from` events. The worker sends its report after its ack of the hand-off, on the same IPC channel, so
+ * the report seen by the primary means the ack was processed too: the primary's view includes that connection.
+ */
+function loadReported(primary: ProcessFixture, id: number, connections: number, from: number) {
+  return primary.waitFor(
+    (event) =>
+      event.event === 'cluster:load' &&
+      event.id === id &&
+      (event.load as { connections: number }).connections === connections &&
+      primary.events.indexOf(event) >= from,
+    15_000,
+    `worker ${id} reporting ${connections} connections`,
+  );
+}
+
 describe('connections handed out by the primary', () => {
   it('re-routes a connection in flight to a worker that dies, instead of leaking it', async () => {
     const primary = startServers({ SERVER_KIND: 'net' });
@@ -128,16 +145,16 @@ describe('scheduling strategies', () => {
     for (let i = 0; i < 4; i++) first.push(await greet({ port }));
     const lines = first.map((greeting) => greeting.line).sort();
     expect(lines).toEqual(['worker 1', 'worker 1', 'worker 2', 'worker 2']);
+    const released = primary.events.length;
     primary.send({ do: 'tell', id: 1, message: 'release' });
-    await primary.waitFor(
-      (event) =>
-        event.event === 'cluster:load' &&
-        event.id === 1 &&
-        (event.load as { connections: number }).connections === 0,
-      15_000,
-      'worker 1 reporting no connections',
-    );
-    const next = [await greet({ port }), await greet({ port })];
+    await loadReported(primary, 1, 0, released);
+    // Worker 1 (no connections) gets the next one. Its greeting can reach us before the primary has read the
+    // worker's ack, and while that hand-off is pending the primary offers the worker nothing: wait for the
+    // primary to see it counted (1 against worker 2's 2) before the connection that must go to worker 1 too.
+    const mark = primary.events.length;
+    const fifth = await greet({ port });
+    await loadReported(primary, 1, 1, mark);
+    const next = [fifth, await greet({ port })];
     expect(next.map((greeting) => greeting.line)).toEqual(['worker 1', 'worker 1']);
     for (const { socket } of [...first, ...next]) socket.destroy();
   });
