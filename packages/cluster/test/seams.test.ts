@@ -1,6 +1,7 @@
 // The primary's seams as a user reaches them through @shoal/cluster: inspect(), the shoal:* diagnostics channels,
 // rejected messages reported (an event, or a warning when nobody listens), and strategies given as a class,
 // with weights (weightOf) or by listen port (localPort).
+import type { ClusterSnapshot } from '@shoal/primary';
 import { describe, expect, it } from 'vitest';
 import { type FixtureEvent, greeting, ProcessFixture } from '../../../tools/test-support/index.js';
 import { fixture } from './fixture-path.js';
@@ -9,11 +10,11 @@ function observed(env: NodeJS.ProcessEnv): ProcessFixture {
   return ProcessFixture.start(fixture('observed.mjs'), { env: { HOST: '127.0.0.1', ...env } });
 }
 
-async function inspect(primary: ProcessFixture): Promise<Record<string, any>> {
+async function inspect(primary: ProcessFixture): Promise<ClusterSnapshot> {
   const before = primary.named('primary:inspect').length;
   primary.send({ do: 'inspect' });
   const all = await primary.waitForCount('primary:inspect', before + 1);
-  return (all[before] as FixtureEvent).snapshot as Record<string, any>;
+  return (all[before] as FixtureEvent).snapshot as ClusterSnapshot;
 }
 
 async function listeningPorts(primary: ProcessFixture, count: number): Promise<number[]> {
@@ -37,7 +38,7 @@ describe('inspection and diagnostics channels', () => {
     const snapshot = await inspect(primary);
     expect(snapshot.strategy).toBe('round-robin');
     expect(snapshot.keys).toHaveLength(1);
-    expect(snapshot.keys[0]).toMatchObject({
+    expect(snapshot.keys[0]!).toMatchObject({
       kind: 'round-robin',
       strategy: 'round-robin',
       address: { address: '127.0.0.1', port },
@@ -50,10 +51,10 @@ describe('inspection and diagnostics channels', () => {
       inFlight: 0,
       sockets: 1,
     });
-    expect([...snapshot.keys[0].workers].sort()).toEqual([1, 2]);
-    expect(snapshot.workers.map((worker: { id: number }) => worker.id)).toEqual([1, 2]);
-    expect(snapshot.workers[0]).toMatchObject({ state: 'listening', connected: true, runtime: false });
-    expect(snapshot.workers[0].keys).toEqual([snapshot.keys[0].key]);
+    expect([...snapshot.keys[0]!.workers].sort()).toEqual([1, 2]);
+    expect(snapshot.workers.map((worker) => worker.id)).toEqual([1, 2]);
+    expect(snapshot.workers[0]!).toMatchObject({ state: 'listening', connected: true, runtime: false });
+    expect(snapshot.workers[0]!.keys).toEqual([snapshot.keys[0]!.key]);
   });
 
   it('publishes exit and reports a dead worker nowhere', async () => {
@@ -62,8 +63,8 @@ describe('inspection and diagnostics channels', () => {
     primary.send({ do: 'kill', id: 1 });
     await primary.waitForEvent('channel:exit', { id: 1 });
     const snapshot = await inspect(primary);
-    expect(snapshot.workers.map((worker: { id: number }) => worker.id)).toEqual([2]);
-    expect(snapshot.keys[0].workers).toEqual([2]);
+    expect(snapshot.workers.map((worker) => worker.id)).toEqual([2]);
+    expect(snapshot.keys[0]!.workers).toEqual([2]);
   });
 });
 
