@@ -45,8 +45,14 @@ export class ListenRegistry {
     // A dgram bind() without a port asks for any port, as Node's own primary reads it.
     const port = query.port === undefined ? 0 : query.port;
     const normalized = port === query.port ? query : { ...query, port };
-    const key = handleKey(normalized, port);
+    let key = handleKey(normalized, port);
     let handle = this.#handles.get(key);
+    // A worker binding "any port" again under the same index (dgram binds all send index 0) wants a socket of
+    // its own, not a refusal: it takes the next key of that base it does not hold yet.
+    for (let again = 1; port === 0 && handle?.has(member); again++) {
+      key = `${handleKey(normalized, port)}/${again}`;
+      handle = this.#handles.get(key);
+    }
     if (handle?.has(member)) {
       // The worker listens twice on one address: the second listen is refused, as the bind would be.
       reply({ errno: UV_EADDRINUSE, key, data: handle.data });
