@@ -1,8 +1,8 @@
 // Node's two scheduling policies and how Shoal maps policy values and strategy names onto them.
-import { strategyAliases, strategyNames } from '@shoal/scheduler';
+import { SCHED_NONE, SCHED_RR, strategyAliases, strategyNames } from '@shoal/scheduler';
 
-export const SCHED_NONE = 1;
-export const SCHED_RR = 2;
+// Defined once, by the scheduler; re-exported for the primary's own public API.
+export { SCHED_NONE, SCHED_RR };
 
 /** What `cluster.schedulingPolicy` may hold: Node's numbers, or (Shoal) a strategy name. */
 export type SchedulingPolicy = number | string;

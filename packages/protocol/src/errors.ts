@@ -1,7 +1,7 @@
 // Every failure this package reports: one error class with a stable `code` users can branch on.
+import { brandShoalError, hasShoalBrand } from './shoal-error.js';
 
-const kShoalError = Symbol.for('shoal.error');
-const BRAND = 'ProtocolError';
+const protocolErrorBrand = Symbol.for('shoal.protocol.error');
 
 /** The stable codes a {@link ProtocolError} carries (a plain object, not an enum: erasable TypeScript). */
 export const ProtocolErrorCode = {
@@ -40,7 +40,7 @@ export interface ProtocolErrorOptions {
 /**
  * The one error class of `@shoal/protocol`. `instanceof ProtocolError` also holds for instances made by
  * another copy of this package (two versions installed side by side): the check falls back to a brand
- * stored under `Symbol.for('shoal.error')`.
+ * stored under `Symbol.for('shoal.protocol.error')`.
  */
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;
@@ -50,7 +50,7 @@ export class ProtocolError extends Error {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options?.details;
-    Object.defineProperty(this, kShoalError, { value: BRAND, enumerable: false });
+    brandShoalError(this, protocolErrorBrand);
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -58,13 +58,8 @@ export class ProtocolError extends Error {
     // biome-ignore lint/complexity/noThisInStatic: must be the receiver, not ProtocolError, for subclasses
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     // Only the base class accepts foreign copies; a subclass keeps the ordinary prototype check.
-    return (
-      // biome-ignore lint/complexity/noThisInStatic: see above
-      this === ProtocolError &&
-      typeof value === 'object' &&
-      value !== null &&
-      (value as { [kShoalError]?: unknown })[kShoalError] === BRAND
-    );
+    // biome-ignore lint/complexity/noThisInStatic: see above
+    return this === ProtocolError && hasShoalBrand(value, protocolErrorBrand);
   }
 }
 
