@@ -155,6 +155,37 @@ function checkLoading(node, project, names) {
     throw new Failure(`loading check failed on Node ${version}:\n  ${problems.join('\n  ')}`);
 }
 
+// A consumer type-checked with TypeScript's defaults (no automatic @types inclusion in TypeScript 6+): Shoal's own
+// .d.ts files must bring in @types/node themselves, and its settings, Worker class and events must type-check.
+const typesConsumer = `
+import cluster, { Worker } from '@shoal/cluster';
+import { strategyFactory } from '@shoal/scheduler';
+cluster.setupPrimary({ strategy: 'least-connections', workerRuntime: true, weightOf: () => 1 });
+cluster.setupPrimary({ strategy: strategyFactory('round-robin') });
+// @ts-expect-error workerRuntime is a boolean
+cluster.setupPrimary({ workerRuntime: 'yes' });
+const forked = cluster.fork();
+const isWorker: boolean = forked instanceof Worker;
+cluster.on('shoal:load', (worker, load) => console.log(worker.id, load.connections, isWorker));
+cluster.on('exit', (worker, code) => console.log(worker.id, code));
+const keys: number = cluster.inspect?.().keys.length ?? 0;
+console.log(keys);
+`;
+const typesConsumerConfig = {
+  compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false },
+  files: ['consumer.ts'],
+};
+
+function checkTypes(project) {
+  console.log('\n== type-check a consumer with TypeScript defaults (no "types" option, skipLibCheck off)');
+  writeFileSync(path.join(project, 'consumer.ts'), typesConsumer);
+  writeFileSync(path.join(project, 'tsconfig.json'), `${JSON.stringify(typesConsumerConfig, null, 2)}\n`);
+  const res = spawnSync(bin('tsc'), ['-p', project], { cwd: project, encoding: 'utf8' });
+  const output = `${res.stdout}${res.stderr}`;
+  if (res.status !== 0) throw new Failure(`the consumer does not type-check:\n${output}`);
+  console.log('  ok consumer.ts type-checks against the installed packages');
+}
+
 function main() {
   const packages = publishablePackages();
   if (!packages.length) throw new Failure('no publishable packages found under packages/');
@@ -194,18 +225,31 @@ function main() {
       path.join(project, 'package.json'),
       `${JSON.stringify({ name: 'shoal-pack-test-consumer', version: '0.0.0', private: true }, null, 2)}\n`,
     );
-    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packed], { cwd: project });
+    // @types/node as a user of node:cluster has it (the version this workspace builds against).
+    const typesNode = JSON.parse(
+      readFileSync(path.join(root, 'node_modules/@types/node/package.json'), 'utf8'),
+    ).version;
+    run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packed, `@types/node@${typesNode}`],
+      {
+        cwd: project,
+      },
+    );
     writeFileSync(path.join(project, 'check-esm.mjs'), esmCheck);
     writeFileSync(path.join(project, 'check-cjs.cjs'), cjsCheck);
     writeFileSync(path.join(project, 'check-same.mjs'), sameValueCheck);
 
     const names = packages.map((p) => p.name);
     for (const node of [process.execPath, ...extraNodes]) checkLoading(node, project, names);
+    checkTypes(project);
   } finally {
     if (keep) console.log(`\n(kept ${tmp})`);
     else rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`\npack test passed: ${packages.length} packages packed, linted, installed and loaded`);
+  console.log(
+    `\npack test passed: ${packages.length} packages packed, linted, installed, loaded and type-checked`,
+  );
 }
 
 try {

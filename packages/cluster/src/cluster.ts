@@ -1,13 +1,11 @@
 // Chooses what `cluster` is in this process: Node's own worker-side object in a worker, Shoal's primary otherwise.
-import nodeCluster, { type Cluster } from 'node:cluster';
+import nodeCluster from 'node:cluster';
 import { createRequire } from 'node:module';
-
-/** node:cluster's API, plus the name of the scheduling strategy in force (primary only). */
-export type ShoalCluster = Cluster & { readonly strategy?: string };
+import type { ShoalCluster } from './types.js';
 
 function createCluster(): ShoalCluster {
   // A cluster worker runs Node's unpatched worker side: listen() keeps routing through Node's own code.
-  if (nodeCluster.isWorker) return nodeCluster as ShoalCluster;
+  if (nodeCluster.isWorker) return nodeCluster as unknown as ShoalCluster;
   // Loaded only here, synchronously (require of ES modules, Node ≥ 20.19): every worker imports this module
   // too, and must not pay for the primary's code in start-up time and memory.
   const require = createRequire(import.meta.url);

@@ -1,7 +1,9 @@
+/// <reference types="node" preserve="true" />
 // `import cluster from '@shoal/cluster'` and `require('@shoal/cluster')` both give the cluster object itself.
+import type { Worker as NodeWorker } from 'node:cluster';
 import { cluster } from './cluster.js';
 
-export type { ShoalCluster } from './cluster.js';
+export type { ShoalCluster, ShoalClusterEvents, ShoalClusterSettings } from './types.js';
 export default cluster;
 export { cluster as 'module.exports' };
 
@@ -16,7 +18,9 @@ export const {
   setupPrimary,
   setupMaster,
 } = cluster;
-export const Worker = (cluster as unknown as { Worker: unknown }).Worker;
+/** The Worker class (`worker instanceof Worker` holds for every worker `fork()` returns). */
+export const Worker = (cluster as unknown as { Worker: typeof NodeWorker }).Worker;
+export type Worker = NodeWorker;
 export const schedulingPolicy = cluster.schedulingPolicy;
 export const settings = cluster.settings;
 export const workers = cluster.workers;

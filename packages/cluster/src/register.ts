@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // `node --import @shoal/cluster/register app.js` (or `--require`): code that imports node:cluster itself runs on
 // Shoal's primary. The built-in object keeps its identity; its primary members become Shoal's.
 import { EventEmitter } from 'node:events';

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Public API of @shoal/primary: node:cluster's primary in user land, its worker sessions and its inspection.
 export {
   ClusterPrimary,

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Public API of @shoal/protocol: Node's cluster wire protocol, typed, and Shoal's extension channel.
 export { NODE_CLUSTER_CMD, SHOAL_CMD, SHOAL_PROTOCOL_VERSION } from './constants.js';
 export { isProtocolError, ProtocolError, ProtocolErrorCode, type ProtocolErrorOptions } from './errors.js';

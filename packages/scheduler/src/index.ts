@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // @shoal/scheduler: pluggable connection scheduling for a cluster primary — pure decision logic, no I/O.
 export { type AddWorkerOptions, Dispatcher, type DispatcherOptions } from './dispatcher.js';
 export {
