@@ -4,5 +4,6 @@ export {
   type CodedError,
   describeReceived,
   errInternalAssertion,
+  errInvalidArgType,
   errSocketBadPort,
 } from '@shoal/protocol/node-errors';

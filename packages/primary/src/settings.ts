@@ -1,7 +1,7 @@
 // The settings `setupPrimary()` merges, with Node's defaults; forks read them when they happen.
 import type { StdioOptions } from 'node:child_process';
 import type { StrategySpec } from '@shoal/scheduler';
-import { describeReceived } from './errors.js';
+import { errInvalidArgType } from './errors.js';
 import type { Worker } from './worker.js';
 
 export interface ClusterSettings {
@@ -32,20 +32,9 @@ export interface ClusterSettings {
 export function validateSettings(options: ClusterSettings | undefined): void {
   if (options === undefined || options === null) return;
   if (options.weightOf !== undefined && typeof options.weightOf !== 'function')
-    throw invalidType('options.weightOf', 'of type function', options.weightOf);
+    throw errInvalidArgType('options.weightOf', 'function', options.weightOf);
   if (options.workerRuntime !== undefined && typeof options.workerRuntime !== 'boolean')
-    throw invalidType('options.workerRuntime', 'of type boolean', options.workerRuntime);
-}
-
-function invalidType(name: string, expected: string, actual: unknown): TypeError & { code: string } {
-  const error = new TypeError(
-    `The "${name}" property must be ${expected}. Received ${describeReceived(actual)}`,
-  ) as TypeError & { code: string };
-  error.name = 'TypeError [ERR_INVALID_ARG_TYPE]';
-  void error.stack;
-  error.name = 'TypeError';
-  error.code = 'ERR_INVALID_ARG_TYPE';
-  return error;
+    throw errInvalidArgType('options.workerRuntime', 'boolean', options.workerRuntime);
 }
 
 /**
