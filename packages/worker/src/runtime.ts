@@ -17,7 +17,11 @@ const reportGapMs = 10;
 /** Starts the runtime once per process; later calls return the running one. */
 export function startWorkerRuntime(): WorkerRuntime {
   if (running) return running;
-  const channel = new ExtensionChannel(processTransport(), { role: 'worker', features: ['load'] });
+  const channel = new ExtensionChannel(processTransport(), {
+    role: 'worker',
+    features: ['load'],
+    pid: process.pid,
+  });
   let reportScheduled = false;
   let lastReport = Number.NEGATIVE_INFINITY;
   const report = (): void => {
