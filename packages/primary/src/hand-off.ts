@@ -160,16 +160,18 @@ export class HandOff {
     if (channels.handoff.hasSubscribers) channels.handoff.publish({ key: this.#key, workerId });
     member.sendNewconn(this.#key, client, (reply) => {
       const accepted = reply.accepted === true;
-      // The worker holds its own copy now; ours is closed once it says it took the connection.
+      // A late answer for a hand-off already re-routed (the worker was dropped meanwhile) changes nothing: the
+      // connection is another worker's now, and closing our copy here would close it under that hand-off.
+      if (!this.#dispatcher.settle(workerId, client, accepted)) return;
       if (accepted) {
         this.#accepted++;
+        // The worker holds its own copy now; ours is closed once it says it took the connection.
         client.close();
       } else {
         this.#refused++;
         if (channels.refusal.hasSubscribers) channels.refusal.publish({ key: this.#key, workerId });
       }
       if (channels.settled.hasSubscribers) channels.settled.publish({ key: this.#key, workerId, accepted });
-      this.#dispatcher.settle(workerId, client, accepted);
       if (this.#retiring.has(workerId) && this.#dispatcher.getWorker(workerId)?.pending === 0) {
         this.#forget(workerId);
         this.#onForgotten();

@@ -28,6 +28,8 @@ export class RoundRobinHandle implements ServerHandle {
   #sockname: SockName | undefined;
   #path: string | undefined;
   #closed = false;
+  /** The errno of a bind that failed: the handle serves nobody, and answers every later add() with it. */
+  #bindError: number | undefined;
 
   /** `onClosed` runs when the socket closes later than a `remove()` call (a retiring worker answered last). */
   constructor(
@@ -70,14 +72,23 @@ export class RoundRobinHandle implements ServerHandle {
         this.#sockname = sockname;
         this.#handOff.setLocalPort(sockname.port);
       } else {
-        this.#path = typeof address === 'string' ? address : undefined;
+        // The path as the worker asked for it (and reports it in load reports), not the shorter form bound here.
+        this.#path = typeof query.address === 'string' ? query.address : undefined;
       }
     });
-    // A failed bind is answered to each waiting worker by add(); this keeps it from being an uncaught error.
-    server.on('error', () => {});
+    // A failed bind is answered to each waiting worker by add(), and to any later one from #bindError.
+    server.on('error', (error: NodeJS.ErrnoException) => {
+      this.#bindError = error.errno ?? -1;
+      this.#server = null;
+      this.#closed = true;
+    });
   }
 
   add(member: HandleMember, answer: QueryServerAnswer): void {
+    if (this.#bindError !== undefined) {
+      answer(this.#bindError, null);
+      return;
+    }
     // Registered at once, as Node does: a worker that leaves while the socket still binds is then removed like
     // any other, and the socket closes with it instead of staying open for nobody.
     this.#handOff.addWorker(member);

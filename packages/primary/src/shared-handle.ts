@@ -24,7 +24,8 @@ export class SharedHandle implements ServerHandle {
   constructor(key: string, address: string | null | undefined, query: QueryServerMessage) {
     this.key = key;
     this.#udp = query.addressType === 'udp4' || query.addressType === 'udp6';
-    this.#path = query.addressType === -1 && typeof address === 'string' ? address : undefined;
+    // The path as the worker asked for it (and reports it), not the shorter form the primary may bind.
+    this.#path = query.addressType === -1 && typeof query.address === 'string' ? query.address : undefined;
     bindServerHandle(address, query, (errno, handle) => {
       this.#errno = errno;
       this.#handle = (handle as BoundHandle | null) ?? null;
