@@ -126,7 +126,7 @@ export function strategyFactory(spec: StrategySpec, options: StrategyOptions = {
     return () => ({ name, pick });
   }
   if (typeof spec !== 'object' || spec === null) {
-    throw errInvalidArgType('strategy', 'of type string, number, function or object', spec);
+    throw errInvalidArgType('strategy', ['string', 'number', 'function', 'object'], spec);
   }
   const invalid = strategyObjectError(spec);
   if (invalid !== undefined) throw invalid;
