@@ -37,16 +37,21 @@ function nodeErrorToString(this: CodedError): string {
  * What Node's messages say after "Received": `null`, `type number (-0)`, `type string ('abc')`,
  * `function f`, `an instance of Map`, `[Object: null prototype] {}`.
  */
+const emptyConstructorNameCounts = Number(process.versions.node.split('.')[0]) < 24;
+
 export function describeReceived(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   switch (typeof value) {
     case 'function':
       return `function ${value.name}`;
     case 'object': {
-      // Node asks only whether the constructor has a `name` at all, so an empty one still counts.
+      // Through Node 22 an empty constructor name still counts ("an instance of "); from Node 24 only a
+      // non-empty one does, and the value is shown by util.inspect otherwise. Follow the Node this runs on.
       const maker = (value as { constructor?: unknown }).constructor;
-      if ((typeof maker === 'function' || typeof maker === 'object') && maker !== null && 'name' in maker)
-        return `an instance of ${String(maker.name)}`;
+      if ((typeof maker === 'function' || typeof maker === 'object') && maker !== null && 'name' in maker) {
+        const name = String(maker.name);
+        if (name !== '' || emptyConstructorNameCounts) return `an instance of ${name}`;
+      }
       return inspect(value, { depth: -1 });
     }
     case 'string': {
