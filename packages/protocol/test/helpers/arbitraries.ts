@@ -271,8 +271,12 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
 function applyMutation(target: Record<string, unknown>, { path, value, remove }: Mutation): void {
   let holder: unknown = target;
   for (const key of path.slice(0, -1)) {
+    // Only down into the message's own fields: fast-check likes keys such as '__proto__', and following one
+    // would write into Object.prototype and poison every later test in the file.
     holder =
-      typeof holder === 'object' && holder !== null ? (holder as Record<string, unknown>)[key] : undefined;
+      typeof holder === 'object' && holder !== null && Object.hasOwn(holder, key)
+        ? (holder as Record<string, unknown>)[key]
+        : undefined;
   }
   if (typeof holder !== 'object' || holder === null) return;
   const last = path[path.length - 1]!;
