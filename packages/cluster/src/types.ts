@@ -26,9 +26,10 @@ export interface ShoalClusterEvents {
   'shoal:protocolError': (worker: NodeWorker, error: Error) => void;
 }
 
-interface ShoalListenerMethod {
-  <E extends keyof ShoalClusterEvents>(event: E, listener: ShoalClusterEvents[E]): ShoalCluster;
-}
+type ShoalListenerMethod = <E extends keyof ShoalClusterEvents>(
+  event: E,
+  listener: ShoalClusterEvents[E],
+) => ShoalCluster;
 
 type ListenerMethods = 'on' | 'once' | 'addListener' | 'prependListener' | 'prependOnceListener';
 

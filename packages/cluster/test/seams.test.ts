@@ -115,12 +115,16 @@ describe('strategies from setupPrimary', () => {
     const primary = observed({
       SETTINGS: JSON.stringify({ strategy: 'weighted-round-robin' }),
       WEIGHTS: '[3,1]',
+      TRACE_CHANNELS: '1',
     });
     const [port] = await listeningPorts(primary, 2);
     const counts: Record<string, number> = {};
     for (let i = 0; i < 40; i++) {
       const line = await greeting({ port: port as number });
       counts[line] = (counts[line] ?? 0) + 1;
+      // The client can read the greeting before the primary has the worker's answer to the hand-off; a worker
+      // with a hand-off in flight is skipped, so wait for the answer before the next connection.
+      await primary.waitForCount('channel:settled', i + 1);
     }
     // One connection at a time: each pick sees both workers idle, so the split is exactly the weights'.
     expect(counts).toEqual({ 'worker 1': 30, 'worker 2': 10 });
