@@ -31,6 +31,8 @@ export function createWorkerProcess({ id, settings, env, preloads }: WorkerProce
     stdio: settings.stdio,
     gid: settings.gid,
     uid: settings.uid,
+    // Shoal: a worker in a process group of its own does not get the terminal's Ctrl-C; its primary decides.
+    ...(settings.detached === true ? { detached: true } : {}),
   };
   return fork(settings.exec as string, (settings.args ?? []) as string[], options);
 }

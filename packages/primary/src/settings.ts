@@ -23,6 +23,11 @@ export interface ClusterSettings {
   strategy?: StrategySpec;
   /** Shoal: load Shoal's worker runtime into workers (true), never (false), or when a feature needs it (unset). */
   workerRuntime?: boolean;
+  /**
+   * Shoal: start workers in process groups of their own, so a terminal's Ctrl-C (sent to the whole foreground
+   * group) reaches only the primary, which stops them in order. Off by default, as in node:cluster.
+   */
+  detached?: boolean;
   /** Shoal: a worker's weight (an integer 1–1000) for weighted strategies, asked as it joins a listen key. */
   weightOf?: (worker: Worker) => number;
   [setting: string]: unknown;
@@ -33,6 +38,8 @@ export function validateSettings(options: ClusterSettings | undefined): void {
   if (options === undefined || options === null) return;
   if (options.weightOf !== undefined && typeof options.weightOf !== 'function')
     throw errInvalidArgType('options.weightOf', 'function', options.weightOf);
+  if (options.detached !== undefined && typeof options.detached !== 'boolean')
+    throw errInvalidArgType('options.detached', 'boolean', options.detached);
   if (options.workerRuntime !== undefined && typeof options.workerRuntime !== 'boolean')
     throw errInvalidArgType('options.workerRuntime', 'boolean', options.workerRuntime);
 }
