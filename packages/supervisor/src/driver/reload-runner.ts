@@ -63,7 +63,8 @@ export function runReload(target: ReloadTarget, batch: number, startedAt: number
               durationMs: Date.now() - startedAt,
               slots: action.report.slots.map((entry) => {
                 const newRecord = incoming.get(entry.slot);
-                if (entry.outcome === 'vacant') target.respawn(entry.slot);
+                // Nobody serves the slot (its old worker died, or was drained before its replacement failed).
+                if (entry.serving === 'none') target.respawn(entry.slot);
                 return {
                   index: entry.slot,
                   outcome: entry.outcome === 'vacant' ? 'failed' : entry.outcome,
