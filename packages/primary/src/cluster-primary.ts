@@ -122,6 +122,7 @@ export class ClusterPrimary extends EventEmitter<ClusterPrimaryEvents> {
     child.once('disconnect', () => this.#onDisconnect(session));
     session.on('message', (message, handle) => this.#onMessage(session, message, handle));
     session.on('protocolError', (error, raw) => this.#reportProtocolError(worker, error, raw));
+    session.on('socketCopy', (port, socket) => this.#registry.socketCopy(session, port, socket));
     session.channel.on('load', (load) => {
       this.#registry.reportLoad(id, load);
       this.emit('shoal:load', worker, load);

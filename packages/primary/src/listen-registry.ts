@@ -9,7 +9,7 @@ import { handleKey } from './handle-key.js';
 import type { ListenKeySnapshot } from './inspection.js';
 import { ReusePortHandle } from './reuseport-handle.js';
 import { RoundRobinHandle } from './round-robin-handle.js';
-import type { HandleMember, ServerHandle } from './server-handle.js';
+import type { HandleMember, RawStreamHandle, ServerHandle } from './server-handle.js';
 import { matchServerLoad } from './server-load.js';
 import { SharedHandle } from './shared-handle.js';
 
@@ -90,6 +90,14 @@ export class ListenRegistry {
     for (const [key, handle] of this.#handles) {
       if (handle.remove(member)) this.#handles.delete(key);
     }
+  }
+
+  /** A copy of a worker's listen socket, sent back on request: kept by the key that asked, else closed. */
+  socketCopy(member: HandleMember, port: number, socket: RawStreamHandle): void {
+    for (const handle of this.#handles.values()) {
+      if (handle.adoptSocketCopy?.(member, port, socket)) return;
+    }
+    socket.close();
   }
 
   /** Applies a worker's load report to each key it serves: its share for that server when the report has one. */

@@ -159,7 +159,16 @@ export class ReusePortHandle implements ServerHandle {
       this.#sockets.set(id, null);
       orphan.onconnection = null;
       orphan.close();
+      // The worker's copy is the only one now; its runtime (if it runs one) sends a copy back, so the primary
+      // again holds every socket and this worker's exit will not reset its queue either.
+      member.requestSocketCopy?.(this.#port);
     });
+  }
+
+  adoptSocketCopy(member: HandleMember, port: number, socket: RawStreamHandle): boolean {
+    if (port !== this.#port || this.#sockets.get(member.id) !== null) return false;
+    this.#sockets.set(member.id, socket as ListenSocket);
+    return true;
   }
 
   /** The kernel keeps routing connections to a socket its worker left: accept them here and hand them on. */

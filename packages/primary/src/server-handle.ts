@@ -18,6 +18,11 @@ export interface HandleMember {
   isConnected(): boolean;
   /** Sends `newconn` for `key` with the raw client handle; `onReply` runs with the worker's answer. */
   sendNewconn(key: string, client: unknown, onReply: NewconnReply): boolean;
+  /**
+   * Asks the worker (Shoal's worker runtime, when it runs one) to send back a copy of its listen socket on
+   * `port`; it arrives through the registry's `socketCopy()`. Without a runtime nothing happens.
+   */
+  requestSocketCopy?(port: number): void;
 }
 
 /**
@@ -50,6 +55,8 @@ export interface ServerHandle {
   /** A worker's load on this key (its report for this server), for load-aware strategies. */
   reportLoad?(workerId: number, load: LoadCounts): void;
   counters(): HandleCounters;
+  /** A copy of a worker's listen socket it sent back (reuseport); false when the handle has no use for it. */
+  adoptSocketCopy?(member: HandleMember, port: number, socket: RawStreamHandle): boolean;
 }
 
 /** The parts of libuv's TCP/Pipe wrap that the primary uses on raw handles (no net.Socket per connection). */

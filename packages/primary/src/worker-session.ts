@@ -12,7 +12,7 @@ import {
 } from '@shoal/protocol';
 import { childTransport } from './child-transport.js';
 import { internalMessageEvent } from './node-internals.js';
-import type { HandleMember, NewconnReply } from './server-handle.js';
+import type { HandleMember, NewconnReply, RawStreamHandle } from './server-handle.js';
 import type { Worker } from './worker.js';
 import { WorkerLink } from './worker-link.js';
 
@@ -23,7 +23,12 @@ export interface WorkerSessionEvents {
   message: [message: WorkerMessage, handle: unknown];
   /** A message on either channel that could not be read, or a queryServer the primary refused as forged. */
   protocolError: [error: Error, raw: unknown];
+  /** The worker runtime sent a copy of its listen socket on `port` (asked for by a reuseport take-over). */
+  socketCopy: [port: number, socket: RawStreamHandle];
 }
+
+/** The `cmd` of the one Shoal message that carries a handle (the extension channel's transport cannot). */
+export const SOCKET_COPY_CMD = 'NODE_SHOAL_SOCKET';
 
 export class WorkerSession extends EventEmitter<WorkerSessionEvents> implements HandleMember {
   readonly worker: Worker;
@@ -75,7 +80,22 @@ export class WorkerSession extends EventEmitter<WorkerSessionEvents> implements 
     return this.link.sendNewconn(key, client, onReply);
   }
 
+  requestSocketCopy(port: number): void {
+    if (!this.hasRuntime) return;
+    this.channel.request('shoal.socketCopy', { port }).catch(() => {
+      // An older runtime, or the worker left: the take-over simply keeps no copy.
+    });
+  }
+
   #onInternalMessage(message: unknown, handle: unknown): void {
+    if ((message as { cmd?: unknown } | null)?.cmd === SOCKET_COPY_CMD) {
+      const port = (message as { port?: unknown }).port;
+      const socket = handle as RawStreamHandle | undefined;
+      if (typeof port === 'number' && socket && typeof socket.close === 'function')
+        this.emit('socketCopy', port, socket);
+      else socket?.close?.();
+      return;
+    }
     // Shoal's extension messages have their own channel; anything else is not the cluster's business.
     if (!isClusterMessage(message)) return;
     if (this.link.deliverReply(message as { ack?: unknown }, handle)) return;
