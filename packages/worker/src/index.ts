@@ -1,4 +1,9 @@
 /// <reference types="node" preserve="true" />
+export { type AppRpcHandler, handle, RESERVED_METHOD_PREFIX, ready, request } from './app-api.js';
+export type { DrainResult } from './drain.js';
+export { DEFAULT_DRAIN_TIMEOUT_MS } from './drain-params.js';
 export { LoadTracker } from './load-tracker.js';
+export type { WorkerMetrics } from './metrics-sampler.js';
 export { workerRuntimePreload } from './preload-path.js';
 export { startWorkerRuntime, type WorkerRuntime } from './runtime.js';
+export { WATCHDOG_GRACE_MS, WATCHDOG_POLL_MS } from './watchdog.js';

@@ -1,11 +1,22 @@
-// Shoal's worker runtime: opens the extension channel to the primary and reports this worker's load.
+// Shoal's worker runtime: opens the extension channel to the primary, reports this worker's load, and —
+// as the environment the primary forked it with asks — heartbeats, metrics, the orphan watchdog; answers
+// the primary's `shoal.drain` and `shoal.ping`. Whatever fails here is swallowed: never the app's problem.
+import cluster from 'node:cluster';
+import { isMainThread } from 'node:worker_threads';
 import { ExtensionChannel } from '@shoal/protocol';
+import { Drain, type DrainResult } from './drain.js';
+import { parseDrainParams } from './drain-params.js';
+import { heartbeatIntervalFromEnv, startHeartbeat } from './heartbeat.js';
+import { ListeningServers } from './listening-servers.js';
 import { LoadTracker } from './load-tracker.js';
 import { processTransport } from './process-transport.js';
+import { startWatchdog } from './watchdog.js';
 
 export interface WorkerRuntime {
   readonly channel: ExtensionChannel;
   readonly load: LoadTracker;
+  /** What `shoal.drain` does, for this process itself. */
+  drain(timeoutMs: number): Promise<DrainResult>;
   stop(): void;
 }
 
@@ -17,9 +28,22 @@ const reportGapMs = 10;
 /** Starts the runtime once per process; later calls return the running one. */
 export function startWorkerRuntime(): WorkerRuntime {
   if (running) return running;
+  const stops: Array<() => void> = [];
+  const features = ['load', 'drain'];
+  // Only the main thread of a cluster worker has a primary to outlive; anywhere else it would kill
+  // a process that has no reason to die.
+  if (process.env.SHOAL_WATCHDOG === '1' && isMainThread && cluster.isWorker) {
+    const stopWatchdog = attempt(() => startWatchdog());
+    if (stopWatchdog) {
+      stops.push(stopWatchdog);
+      features.push('watchdog');
+    }
+  }
+  const heartbeatMs = heartbeatIntervalFromEnv(process.env.SHOAL_HEARTBEAT_MS);
+  if (heartbeatMs !== undefined) features.push('heartbeat', 'metrics');
   const channel = new ExtensionChannel(processTransport(), {
     role: 'worker',
-    features: ['load'],
+    features,
     pid: process.pid,
   });
   let reportScheduled = false;
@@ -32,6 +56,7 @@ export function startWorkerRuntime(): WorkerRuntime {
   // Many changes make one report: at the end of this turn of the event loop, and at most one per
   // reportGapMs, so short connections do not cost the primary an IPC message each.
   const load = new LoadTracker(() => {
+    drain.onLoadChange();
     if (reportScheduled) return;
     reportScheduled = true;
     const wait = lastReport + reportGapMs - performance.now();
@@ -39,18 +64,43 @@ export function startWorkerRuntime(): WorkerRuntime {
     if (wait <= 0) setImmediate(report);
     else setTimeout(report, wait);
   });
+  const servers = new ListeningServers();
+  const drain = new Drain(load, servers);
   channel.on('protocolError', () => {
     // A message this worker cannot read is dropped; it must never take the application down.
   });
+  channel.handle('shoal.drain', (params) => drain.start(parseDrainParams(params).timeoutMs));
+  channel.handle('shoal.ping', () => ({ pid: process.pid, uptimeMs: Math.round(process.uptime() * 1000) }));
   channel.start();
+  if (heartbeatMs !== undefined) {
+    const stopHeartbeat = attempt(() => startHeartbeat(channel, heartbeatMs));
+    if (stopHeartbeat) stops.push(stopHeartbeat);
+  }
   running = {
     channel,
     load,
+    drain: (timeoutMs) => drain.start(timeoutMs),
     stop() {
+      for (const stop of stops) stop();
+      drain.stop();
+      servers.stop();
       load.stop();
       channel.close();
       running = undefined;
     },
   };
   return running;
+}
+
+/** The running runtime, if any, without starting one. */
+export function runningWorkerRuntime(): WorkerRuntime | undefined {
+  return running;
+}
+
+function attempt<T>(start: () => T): T | undefined {
+  try {
+    return start();
+  } catch {
+    return undefined;
+  }
 }

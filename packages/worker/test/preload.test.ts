@@ -64,7 +64,7 @@ describe('@shoal/worker preload', () => {
     const hello = once(channel, 'hello') as Promise<[PeerInfo]>;
     channel.start();
     const [peer] = await hello;
-    expect(peer).toMatchObject({ role: 'worker', features: ['load'] });
+    expect(peer).toMatchObject({ role: 'worker', features: ['load', 'drain'] });
     expect((await started).execArgv).toEqual(['--no-warnings']);
     const listening = nextMessage(child, (m) => typeof m.port === 'number');
     child.send('listen');
