@@ -1,6 +1,6 @@
 // Shoal's worker runtime: opens the extension channel to the primary, reports this worker's load, and —
 // as the environment the primary forked it with asks — heartbeats, metrics, the orphan watchdog; answers
-// the primary's `shoal.drain` and `shoal.ping`. Whatever fails here is swallowed: never the app's problem.
+// the primary's `shoal.drain`, `shoal.ping` and `shoal.socketCopy`. Whatever fails here is swallowed: never the app's problem.
 import cluster from 'node:cluster';
 import { isMainThread } from 'node:worker_threads';
 import { ExtensionChannel } from '@shoal/protocol';
@@ -10,6 +10,7 @@ import { heartbeatIntervalFromEnv, startHeartbeat } from './heartbeat.js';
 import { ListeningServers } from './listening-servers.js';
 import { LoadTracker } from './load-tracker.js';
 import { processTransport } from './process-transport.js';
+import { sendSocketCopy } from './socket-copy.js';
 import { startWatchdog } from './watchdog.js';
 
 export interface WorkerRuntime {
@@ -71,6 +72,10 @@ export function startWorkerRuntime(): WorkerRuntime {
   });
   channel.handle('shoal.drain', (params) => drain.start(parseDrainParams(params).timeoutMs));
   channel.handle('shoal.ping', () => ({ pid: process.pid, uptimeMs: Math.round(process.uptime() * 1000) }));
+  channel.handle('shoal.socketCopy', (params) => {
+    const port = (params as { port?: unknown } | null)?.port;
+    return typeof port === 'number' && sendSocketCopy(servers, port);
+  });
   channel.start();
   if (heartbeatMs !== undefined) {
     const stopHeartbeat = attempt(() => startHeartbeat(channel, heartbeatMs));

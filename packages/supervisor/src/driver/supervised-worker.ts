@@ -14,6 +14,8 @@ export class SupervisedWorker {
   intended = false;
   hung = false;
   lastHeartbeatAt: number | undefined = undefined;
+  /** When it became ready (Date.now()). */
+  readyAt: number | undefined = undefined;
   metrics: WorkerMetrics | undefined = undefined;
   /** Resolves when it becomes ready; rejects (with the reason) if it exits or times out first. */
   readonly ready: Promise<void>;
@@ -54,6 +56,7 @@ export class SupervisedWorker {
     if (this.#settled || this.state !== 'starting') return false;
     this.#settled = true;
     this.state = 'ready';
+    this.readyAt = Date.now();
     this.#resolveReady();
     return true;
   }

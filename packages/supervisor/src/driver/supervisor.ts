@@ -313,7 +313,8 @@ export class Supervisor<
       clearTimeout(readyTimer);
       this.#onExit(slot, record, code, signal);
     });
-    this.emit('worker-start', record.info);
+    // Deferred, so listeners attached right after supervise() hear about the first workers too.
+    process.nextTick(() => this.emit('worker-start', record.info));
     return record;
   }
 
@@ -402,20 +403,26 @@ export class Supervisor<
 
   #checkHangs(): void {
     const now = Date.now();
+    const { thresholdMs, graceMs } = this.#options.hang;
     for (const slot of this.#slots.values()) {
       for (const record of [slot.current, slot.incoming]) {
         if (record === undefined || record.hung || record.state === 'dead' || record.state === 'stopping')
           continue;
-        const facts = {
-          now,
-          startedAt: record.startedAt,
-          lastHeartbeatAt: record.lastHeartbeatAt,
-          thresholdMs: this.#options.hang.thresholdMs,
-          graceMs: this.#options.hang.graceMs,
-        };
+        // Before its first heartbeat a starting worker has a grace period; a ready one does not: its first
+        // heartbeat is due one interval after it started, so silence counts from when it became ready.
+        const facts =
+          record.readyAt !== undefined && record.lastHeartbeatAt === undefined
+            ? { now, startedAt: record.readyAt, lastHeartbeatAt: undefined, thresholdMs, graceMs: 0 }
+            : {
+                now,
+                startedAt: record.startedAt,
+                lastHeartbeatAt: record.lastHeartbeatAt,
+                thresholdMs,
+                graceMs,
+              };
         if (!isHung(facts)) continue;
         record.hung = true;
-        const silentMs = now - (record.lastHeartbeatAt ?? record.startedAt);
+        const silentMs = now - (record.lastHeartbeatAt ?? record.readyAt ?? record.startedAt);
         this.emit('hang', record.info, { silentMs });
         // A hung worker cannot drain: stop it at once (its unanswered hand-offs go to the others) and let the
         // exit respawn the slot right away, without backoff.
