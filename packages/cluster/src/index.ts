@@ -3,6 +3,19 @@
 import type { Worker as NodeWorker } from 'node:cluster';
 import { cluster } from './cluster.js';
 
+export type {
+  ReloadSlotReport,
+  RpcCallOptions,
+  RpcMethods,
+  ShutdownReport,
+  SupervisedWorkerSnapshot,
+  SuperviseOptions,
+  Supervisor,
+  SupervisorEvents,
+  SupervisorReloadReport,
+  SupervisorSnapshot,
+} from '@shoal/supervisor';
+export { supervise } from './supervise.js';
 export type { ShoalCluster, ShoalClusterEvents, ShoalClusterSettings } from './types.js';
 export default cluster;
 export { cluster as 'module.exports' };
