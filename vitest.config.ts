@@ -1,7 +1,7 @@
 // One vitest run covers every package's and app's tests; each is a named project (`--project <name>`).
 import { defineConfig } from 'vitest/config';
 
-const packages = ['protocol', 'scheduler', 'primary', 'worker', 'supervisor', 'cluster'];
+const packages = ['protocol', 'scheduler', 'primary', 'worker', 'supervisor', 'cluster', 'cli'];
 const apps = ['examples', 'bench'];
 
 export default defineConfig({
