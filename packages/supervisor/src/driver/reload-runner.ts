@@ -17,6 +17,8 @@ export interface ReloadTarget {
   stop(record: SupervisedWorker): Promise<StopResult>;
   /** The slot has no worker left (its old one died and the replacement failed): start one as usual. */
   respawn(index: number): void;
+  /** A shutdown started: no replacement may start any more. */
+  shuttingDown(): boolean;
 }
 
 export function runReload(target: ReloadTarget, batch: number, startedAt: number): Promise<ReloadReport> {
@@ -34,6 +36,13 @@ export function runReload(target: ReloadTarget, batch: number, startedAt: number
         switch (action.kind) {
           case 'start-replacement': {
             const { slot } = action;
+            if (target.shuttingDown()) {
+              // The reload ends as an abort: the workers serving now are the ones the shutdown stops.
+              queueMicrotask(() =>
+                apply(plan.handle({ kind: 'replacement-failed', slot, reason: 'shutting down' })),
+              );
+              break;
+            }
             const record = target.startReplacement(slot);
             incoming.set(slot, record);
             record.ready.then(

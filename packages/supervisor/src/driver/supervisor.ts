@@ -427,7 +427,8 @@ export class Supervisor<
         // A hung worker cannot drain: stop it at once (its unanswered hand-offs go to the others) and let the
         // exit respawn the slot right away, without backoff.
         void this.#stop(record, { intended: slot.current !== record, hung: true }).then(() => {
-          if (slot.current === undefined && !this.#shuttingDown && this.#slots.get(slot.index) === slot) {
+          const vacant = slot.current === undefined && !slot.crashLooped;
+          if (vacant && !this.#shuttingDown && this.#slots.get(slot.index) === slot) {
             if (slot.restartTimer) clearTimeout(slot.restartTimer);
             slot.restartTimer = undefined;
             this.#spawn(slot, false);
@@ -531,6 +532,7 @@ export class Supervisor<
         const slot = this.#slots.get(index);
         if (slot && !slot.current && !this.#shuttingDown) this.#spawn(slot, false);
       },
+      shuttingDown: () => this.#shuttingDown,
     };
   }
 
@@ -555,7 +557,7 @@ export class Supervisor<
       record.intended = true;
       record.state = 'draining';
       const result = await stopWorker(record.worker, this.primary.sessionOf(record.worker), {
-        // The drain and the disconnect share what is left of the budget; SIGTERM and SIGKILL follow.
+        // The drain and the disconnect share the budget; what is still running when it ends is killed below.
         drainTimeoutMs: Math.min(options.drainTimeoutMs, Math.floor(budget * 0.8)),
         disconnectTimeoutMs: Math.max(1, Math.floor(budget * 0.2)),
         termTimeoutMs: options.termTimeoutMs,
@@ -563,7 +565,13 @@ export class Supervisor<
       if (result.step === 'disconnect' || result.step === 'already-exited') graceful++;
       else forced++;
     });
-    await Promise.all(stops);
+    const all = Promise.all(stops);
+    const timer = new Promise<'late'>((resolve) => setTimeout(resolve, budget, 'late').unref());
+    if ((await Promise.race([all, timer])) === 'late') {
+      // The budget (a Kubernetes grace period) is spent: the rest goes now, before the kubelet's SIGKILL would.
+      for (const record of records) if (record.alive) record.worker.process.kill('SIGKILL');
+      await all;
+    }
     const report = { durationMs: Date.now() - started, graceful, forced };
     this.emit('shutdown-end', report);
     return report;
