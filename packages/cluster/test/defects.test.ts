@@ -1,21 +1,9 @@
 // Defects found trying Shoal as a user, each pinned by a test: dgram bind() without a port, a listen that failed
 // with EADDRINUSE blocking every later one, and reuseport's IPv6 reach and orphaned sockets after replacements.
 import net from 'node:net';
-import type { ClusterSnapshot } from '@shoal/primary';
 import { describe, expect, it } from 'vitest';
-import { datagram, type FixtureEvent, greeting, ProcessFixture } from '../../../tools/test-support/index.js';
-import { fixture } from './fixture-path.js';
-
-function observed(env: NodeJS.ProcessEnv): ProcessFixture {
-  return ProcessFixture.start(fixture('observed.mjs'), { env: { HOST: '127.0.0.1', ...env } });
-}
-
-async function inspect(primary: ProcessFixture): Promise<ClusterSnapshot> {
-  const before = primary.named('primary:inspect').length;
-  primary.send({ do: 'inspect' });
-  const all = await primary.waitForCount('primary:inspect', before + 1);
-  return (all[before] as FixtureEvent).snapshot as ClusterSnapshot;
-}
+import { datagram, greeting } from '../../../tools/test-support/index.js';
+import { inspect, observed } from './observed.js';
 
 async function holdPort(host?: string): Promise<net.Server> {
   const server = net.createServer();

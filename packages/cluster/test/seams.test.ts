@@ -1,21 +1,9 @@
 // The primary's seams as a user reaches them through @shoal/cluster: inspect(), the shoal:* diagnostics channels,
 // rejected messages reported (an event, or a warning when nobody listens), and strategies given as a class,
 // with weights (weightOf) or by listen port (localPort).
-import type { ClusterSnapshot } from '@shoal/primary';
 import { describe, expect, it } from 'vitest';
-import { type FixtureEvent, greeting, ProcessFixture } from '../../../tools/test-support/index.js';
-import { fixture } from './fixture-path.js';
-
-function observed(env: NodeJS.ProcessEnv): ProcessFixture {
-  return ProcessFixture.start(fixture('observed.mjs'), { env: { HOST: '127.0.0.1', ...env } });
-}
-
-async function inspect(primary: ProcessFixture): Promise<ClusterSnapshot> {
-  const before = primary.named('primary:inspect').length;
-  primary.send({ do: 'inspect' });
-  const all = await primary.waitForCount('primary:inspect', before + 1);
-  return (all[before] as FixtureEvent).snapshot as ClusterSnapshot;
-}
+import { greeting, type ProcessFixture } from '../../../tools/test-support/index.js';
+import { inspect, observed } from './observed.js';
 
 async function listeningPorts(primary: ProcessFixture, count: number): Promise<number[]> {
   const events = await primary.waitForCount('worker:listening', count);
