@@ -19,7 +19,10 @@ import { ratioChart } from './report/svg.mjs';
 import { targetRows } from './report/targets.mjs';
 import { echoScenario } from './scenarios/echo.mjs';
 import { fairnessScenario, skewedScenario } from './scenarios/fairness.mjs';
+import { reloadScenario } from './scenarios/reload.mjs';
+import { respawnScenario } from './scenarios/respawn.mjs';
 import { startupScenario } from './scenarios/startup.mjs';
+import { supervisedOverheadScenario } from './scenarios/supervised-overhead.mjs';
 import { memoryScenario, throughputScenario } from './scenarios/throughput.mjs';
 import { buildFingerprint, liveAppsDir, snapshotPackages } from './snapshot.mjs';
 
@@ -32,6 +35,10 @@ export const SCENARIOS = [
   'echo',
   'startup',
   'memory',
+  // @shoal/supervisor (issue 11): rolling reloads under load, the cost of supervision, respawn after a kill.
+  'reload',
+  'supervised-overhead',
+  'respawn',
 ];
 
 const USAGE = `usage: node apps/bench/src/run.mjs [options]
@@ -100,6 +107,9 @@ export function configFrom(argv) {
       ? { repetitions: 1, warmupS: 0, durationS: 1 }
       : { repetitions: 3, warmupS: 1, durationS: 5 },
     echo: quick ? { warmupMs: 100, durationMs: 300 } : { warmupMs: 500, durationMs: 2000 },
+    // Rolling reloads in a row per run, and fresh clusters (runs) per worker count; 2 kills per respawn run.
+    reload: quick ? { count: 2, runs: 1 } : { count: 5, runs: 3 },
+    respawn: quick ? { runs: 1 } : { runs: 5 },
     live: values.live,
     appsDir: liveAppsDir,
     // Before each HTTP run, wait (up to maxWaitS) until the machine is under `threshold` busy; a pair in
@@ -149,7 +159,14 @@ export async function main(argv) {
       ...config.quiet,
       maxOtherCpuShare: Number.isFinite(config.maxOtherCpuShare) ? config.maxOtherCpuShare : null,
     },
-    durations: { http: config.http, fairness: config.fairness, skewed: config.skewed, echo: config.echo },
+    durations: {
+      http: config.http,
+      fairness: config.fairness,
+      skewed: config.skewed,
+      echo: config.echo,
+      reload: config.reload,
+      respawn: config.respawn,
+    },
     node: process.versions.node,
     ...gitState(),
     build: {
@@ -193,6 +210,12 @@ export async function main(argv) {
   if (wants('startup')) scenarios.startup = await startupScenario(config, { log: log('startup') });
   if (wants('fairness')) scenarios.fairness = await fairnessScenario(config, { log: log('fairness') });
   if (wants('skewed')) scenarios.skewed = await skewedScenario(config, { log: log('skewed') });
+  if (wants('reload')) scenarios.reload = await reloadScenario(config, { log: log('reload') });
+  if (wants('supervised-overhead')) {
+    const options = { log: log('supervised-overhead') };
+    scenarios.supervisedOverhead = await supervisedOverheadScenario(config, options);
+  }
+  if (wants('respawn')) scenarios.respawn = await respawnScenario(config, { log: log('respawn') });
 
   meta.finishedAt = new Date().toISOString();
   // With a frozen copy a rebuild meanwhile did not matter, but say so: the commit may not be what ran.

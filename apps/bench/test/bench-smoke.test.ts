@@ -157,6 +157,62 @@ describe('apps/bench --quick', () => {
     expect(svg.match(/<rect x=/g)).toHaveLength(targets.filter((row) => row.kind === 'ratio').length);
   });
 
+  it('runs the supervision scenarios (reload, supervised-overhead, respawn)', {
+    timeout: 180_000,
+  }, async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'shoal-bench-'));
+    tempDirs.push(out);
+    const { code, stdout, stderr } = await runBench([
+      '--quick',
+      '--only',
+      'reload,supervised-overhead,respawn',
+      '--out',
+      out,
+    ]);
+    expect(code, stderr).toBe(0);
+
+    const results = JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8'));
+    expect(Object.keys(results.scenarios).sort()).toEqual(['reload', 'respawn', 'supervisedOverhead']);
+    expect(results.targets).toEqual([]);
+
+    const reload = results.scenarios.reload;
+    expect(reload.rows.map((row: { workers: number }) => row.workers)).toEqual([2, 8]);
+    for (const row of reload.rows) {
+      // Every reload finished and reported; requests flowed through them.
+      expect(row.reloadsTotal).toBe(reload.reloadsPerRun);
+      expect(row.reloadsOk).toBe(row.reloadsTotal);
+      expect(row.requestsDuring).toBeGreaterThan(0);
+      expect(Number.isInteger(row.failedDuring)).toBe(true);
+      expect(Number.isFinite(row.share.median)).toBe(true);
+      expect(row.reloadMs.n).toBe(reload.reloadsPerRun);
+    }
+
+    const overhead = results.scenarios.supervisedOverhead;
+    for (const load of [overhead.keepAlive, overhead.churn]) {
+      expect(load.pairs).toHaveLength(1);
+      expect(load.pairs[0].shoal.supervised).toBe(true);
+      expect(load.pairs[0].node.supervised).toBe(false);
+      expect(load.pairs[0].shoal.requests).toBeGreaterThan(0);
+      expect(Number.isFinite(load.ratio.median)).toBe(true);
+    }
+
+    const respawn = results.scenarios.respawn;
+    expect(respawn.kills).toBe(2);
+    for (const kill of respawn.perKill) {
+      expect(kill.exitSignal).toBe('SIGKILL');
+      // The replacement came after the backoff the policy drew (first restart: 100 ms ± 20 %).
+      expect(kill.backoffMs).toBeGreaterThanOrEqual(80);
+      expect(kill.backoffMs).toBeLessThanOrEqual(120);
+      expect(kill.killToReadyMs).toBeGreaterThan(kill.backoffMs);
+    }
+
+    const markdown = readFileSync(path.join(out, 'latest.md'), 'utf8');
+    expect(stdout).toBe(markdown);
+    expect(markdown).toContain('## rolling reloads under load');
+    expect(markdown).toContain('## supervision overhead');
+    expect(markdown).toContain('## respawn');
+  });
+
   it('rejects an unknown scenario name', async () => {
     const { code, stderr } = await runBench(['--quick', '--only', 'nonsense']);
     expect(code).toBe(1);

@@ -1,4 +1,5 @@
 // Markdown tables of a run: the targets first, then one table per scenario.
+import { supervisionSections } from './supervision-markdown.mjs';
 
 const fixed = (value, digits = 0) =>
   Number.isFinite(value) ? value.toFixed(digits) : value === Number.POSITIVE_INFINITY ? '∞' : '–';
@@ -226,5 +227,6 @@ export function markdownReport(results) {
         ),
     );
   }
+  parts.push(...supervisionSections(scenarios));
   return `${parts.join('\n\n')}\n`;
 }
