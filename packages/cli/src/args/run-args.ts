@@ -1,0 +1,144 @@
+// `shoal run`'s flags, and the options they and a config file give (flags win over the file).
+import { type FlagSpec, parseArgs } from './parse.js';
+import { UsageError } from './usage-error.js';
+import {
+  argListValue,
+  booleanValue,
+  hostPortValue,
+  instancesValue,
+  nameValue,
+  splitArgs,
+  stringValue,
+} from './values.js';
+
+export const runFlags: readonly FlagSpec[] = [
+  { name: 'instances', short: 'i', type: 'string' },
+  { name: 'strategy', type: 'string' },
+  { name: 'ready', type: 'boolean' },
+  { name: 'metrics', type: 'string' },
+  { name: 'env-file', type: 'string' },
+  { name: 'node-args', type: 'string', dashValue: true },
+  { name: 'watch', type: 'boolean' },
+  { name: 'raw', type: 'boolean' },
+  { name: 'log-file', type: 'string' },
+  { name: 'name', type: 'string' },
+  { name: 'config', type: 'string' },
+  { name: 'help', short: 'h', type: 'boolean' },
+];
+
+/** What flags or a config file may set; every field optional, so the two merge key by key. */
+export interface RunSettings {
+  app?: string;
+  instances?: number | 'max';
+  strategy?: string;
+  ready?: boolean;
+  metrics?: { host: string; port: number };
+  envFile?: string;
+  nodeArgs?: string[];
+  watch?: boolean;
+  raw?: boolean;
+  logFile?: string;
+  name?: string;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+export interface RunCommandLine {
+  help: boolean;
+  config: string | undefined;
+  settings: RunSettings;
+}
+
+export function parseRunArgs(argv: readonly string[]): RunCommandLine {
+  const { flags, positionals, rest } = parseArgs(argv, runFlags, 'run');
+  if (positionals.length > 1)
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(positionals[1])} (the app's own arguments go after --)`,
+    );
+  const settings: RunSettings = {};
+  if (positionals[0] !== undefined) settings.app = positionals[0];
+  if (flags.instances !== undefined) settings.instances = instancesValue(flags.instances, '-i/--instances');
+  if (flags.strategy !== undefined) settings.strategy = stringValue(flags.strategy, '--strategy');
+  if (flags.ready) settings.ready = true;
+  if (flags.metrics !== undefined) settings.metrics = hostPortValue(flags.metrics, '--metrics');
+  if (flags['env-file'] !== undefined) settings.envFile = stringValue(flags['env-file'], '--env-file');
+  if (flags['node-args'] !== undefined) settings.nodeArgs = splitArgs(flags['node-args'] as string);
+  if (flags.watch) settings.watch = true;
+  if (flags.raw) settings.raw = true;
+  if (flags['log-file'] !== undefined) settings.logFile = stringValue(flags['log-file'], '--log-file');
+  if (flags.name !== undefined) settings.name = nameValue(flags.name, '--name');
+  if (rest.length > 0) settings.args = rest;
+  return {
+    help: flags.help === true,
+    config: flags.config === undefined ? undefined : stringValue(flags.config, '--config'),
+    settings,
+  };
+}
+
+/** A config file's object, checked key by key (`where` names the file); unknown keys are errors, not ignored. */
+export function settingsFromConfig(raw: unknown, where: string): RunSettings {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UsageError(`${where} must hold an object of run settings`);
+  const settings: RunSettings = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const at = `${where}: '${key}'`;
+    switch (key) {
+      case 'app':
+        settings.app = stringValue(value, at);
+        break;
+      case 'instances':
+        settings.instances = instancesValue(value, at);
+        break;
+      case 'strategy':
+        settings.strategy = stringValue(value, at);
+        break;
+      case 'ready':
+        settings.ready = booleanValue(value, at);
+        break;
+      case 'metrics':
+        settings.metrics = hostPortValue(value, at);
+        break;
+      case 'envFile':
+        settings.envFile = stringValue(value, at);
+        break;
+      case 'nodeArgs':
+        settings.nodeArgs = argListValue(value, at);
+        break;
+      case 'watch':
+        settings.watch = booleanValue(value, at);
+        break;
+      case 'raw':
+        settings.raw = booleanValue(value, at);
+        break;
+      case 'logFile':
+        settings.logFile = stringValue(value, at);
+        break;
+      case 'name':
+        settings.name = nameValue(value, at);
+        break;
+      case 'args':
+        settings.args = argListValue(value, at);
+        break;
+      case 'env':
+        settings.env = envValue(value, at);
+        break;
+      default:
+        throw new UsageError(
+          `${where}: unknown key '${key}' (known: app, instances, strategy, ready, metrics, envFile, nodeArgs, watch, raw, logFile, name, args, env)`,
+        );
+    }
+  }
+  return settings;
+}
+
+function envValue(value: unknown, where: string): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`${where} must be an object of strings`);
+  const env: Record<string, string> = {};
+  for (const [name, item] of Object.entries(value)) {
+    if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean')
+      throw new UsageError(`${where}.${name} must be a string`);
+    env[name] = String(item);
+  }
+  return env;
+}

@@ -1,0 +1,238 @@
+// `shoal run app.js`: this process becomes the primary of a supervised cluster running the app, passes the app's
+// output through, reports Shoal's events on stderr, and serves the control socket (and metrics when asked).
+import { createWriteStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { WriteStream } from 'node:tty';
+import type { Supervisor } from '@shoal/supervisor';
+import { parseRunArgs, type RunSettings } from '../args/run-args.js';
+import { CommandError, UsageError } from '../args/usage-error.js';
+import { findConfig, loadConfig, mergeSettings } from '../config.js';
+import type { ControlRequest } from '../control/messages.js';
+import { controlDir } from '../control/paths.js';
+import { startControlServer } from '../control/server.js';
+import { maxWorkers } from '../cpus.js';
+import { readEnvFile } from '../env-file.js';
+import { helpTexts } from '../help.js';
+import { loadActivation, loadMetrics } from '../optional-modules.js';
+import { describe, type EventRecord, forwardSupervisorEvents, record } from '../output/events.js';
+import { LiveView } from '../output/live-view.js';
+import { renderStatus } from '../output/status-table.js';
+import { WorkerOutput } from '../output/worker-output.js';
+import { watchTree } from '../watch.js';
+
+/** Start failures of each worker before any became ready, after which the app counts as unable to start. */
+const startAttemptsPerWorker = 3;
+
+/** Resolves to -1: the process keeps running until it is stopped and exits on its own. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const line = parseRunArgs(argv);
+  if (line.help) {
+    process.stdout.write(helpTexts.run as string);
+    return 0;
+  }
+  const cwd = process.cwd();
+  const configFile = findConfig(cwd, line.config);
+  const settings = mergeSettings(
+    configFile ? await loadConfig(configFile) : {},
+    withAbsolutePaths(line.settings, cwd),
+  );
+  if (settings.app === undefined)
+    throw new UsageError('shoal run needs the app\'s file: shoal run app.js (or "app" in shoal.config.json)');
+  const app = path.resolve(cwd, settings.app);
+  if (!existsSync(app)) throw new UsageError(`${settings.app}: no such file`);
+  const workers =
+    settings.instances === undefined || settings.instances === 'max' ? maxWorkers() : settings.instances;
+  const name = settings.name ?? defaultName(app);
+  const env = { ...settings.env, ...(settings.envFile ? readEnvFile(settings.envFile) : {}) };
+  const metricsModule = settings.metrics ? await loadMetrics() : undefined;
+  if (settings.metrics && metricsModule === undefined)
+    throw new CommandError(
+      '--metrics: this build of @shoal/cli has no metrics server',
+      'SHOAL_ERR_NO_METRICS',
+    );
+  const inherited = (await loadActivation())?.inheritedSockets() ?? [];
+
+  // Shoal's events: a live table on a terminal, JSON lines otherwise; stdout is the app's alone.
+  const stderr = process.stderr;
+  process.stdout.on('error', () => {});
+  const recent: EventRecord[] = [];
+  let supervisor: Supervisor | undefined;
+  let view: LiveView | undefined;
+  const sink = (entry: EventRecord): void => {
+    if (view === undefined) {
+      stderr.write(`${JSON.stringify(entry)}\n`);
+      return;
+    }
+    recent.push(entry);
+    if (recent.length > 5) recent.shift();
+    view.refresh();
+  };
+  if (stderr.isTTY) {
+    view = new LiveView(stderr as WriteStream, () => {
+      const table = supervisor
+        ? renderStatus(supervisor.snapshot(), Date.now(), { name })
+        : `shoal ${name} · starting`;
+      return [table, '', ...recent.map((entry) => `${entry.time.slice(11, 19)} ${describe(entry)}`)].join(
+        '\n',
+      );
+    });
+  }
+
+  // The control socket first: a name already in use must stop us before any worker starts.
+  let startedAt = Date.now();
+  const control = await startControlServer(controlDir(), name, (request) => answer(request));
+  const answer = async (request: ControlRequest): Promise<unknown> => {
+    if (supervisor === undefined)
+      throw Object.assign(new Error('still starting'), { code: 'SHOAL_ERR_STARTING' });
+    const current = supervisor;
+    switch (request.command) {
+      case 'status':
+        return { name, pid: process.pid, app, startedAt, now: Date.now(), snapshot: current.snapshot() };
+      case 'reload':
+        return current.reload();
+      case 'scale': {
+        const n = request.workers;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+          throw Object.assign(new Error(`scale: ${JSON.stringify(n)} is not a number of workers`), {
+            code: 'ERR_OUT_OF_RANGE',
+          });
+        await current.scale(n);
+        return { size: current.size };
+      }
+      case 'stop':
+        // The same path as SIGTERM: the supervisor's handler drains, stops and exits.
+        setImmediate(() => process.kill(process.pid, 'SIGTERM'));
+        return { stopping: true };
+    }
+  };
+
+  const log = settings.logFile ? createWriteStream(settings.logFile, { flags: 'a' }) : undefined;
+  const output = new WorkerOutput({
+    raw: settings.raw === true,
+    stdout: process.stdout,
+    stderr,
+    log,
+    ...(view && process.stdout.isTTY ? { around: (write: () => void) => view?.around(write) } : {}),
+  });
+
+  await import('@shoal/cluster/register');
+  const { supervise } = await import('@shoal/cluster');
+  startedAt = Date.now();
+  try {
+    supervisor = supervise({
+      exec: app,
+      args: settings.args ?? [],
+      execArgv: settings.nodeArgs ?? [],
+      env,
+      workers,
+      readiness: settings.ready ? 'ready' : 'listening',
+      signals: true,
+      crashLoopExitCode: 1,
+      settings: {
+        silent: true,
+        ...(settings.strategy === undefined ? {} : { strategy: settings.strategy }),
+        ...(inherited.length > 0 ? { inheritedSockets: inherited } : {}),
+      },
+    }) as unknown as Supervisor;
+  } catch (error) {
+    control.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'SHOAL_ERR_UNKNOWN_STRATEGY')
+      throw new UsageError(`--strategy ${settings.strategy}: ${(error as Error).message}`);
+    throw error;
+  }
+  const running = supervisor;
+  running.on('worker-start', (info) => output.attach(info.index, info.worker.process));
+  forwardSupervisorEvents(running, sink);
+  sink(
+    record('start', {
+      name,
+      app,
+      workers,
+      pid: process.pid,
+      control: control.path,
+      ...(configFile ? { config: configFile } : {}),
+    }),
+  );
+  view?.start();
+  process.once('exit', () => view?.stop());
+
+  watchForStartFailure(running, workers, app, sink);
+  running.whenReady().then(
+    () => sink(record('ready', { workers: running.size, durationMs: Date.now() - startedAt })),
+    () => {},
+  );
+
+  if (settings.watch) {
+    const dir = path.dirname(app);
+    const watcher = watchTree(
+      dir,
+      (files) => {
+        sink(record('watch-change', { files }));
+        running.reload().catch(() => {});
+      },
+      { ignore: settings.logFile ? [settings.logFile] : [] },
+    );
+    running.once('shutdown-start', () => watcher.close());
+    sink(record('watching', { dir }));
+  }
+
+  if (settings.metrics && metricsModule) {
+    try {
+      const server = await metricsModule.startMetricsServer(running, settings.metrics);
+      sink(record('metrics', { host: server.host, port: server.port }));
+    } catch (error) {
+      stderr.write(
+        `shoal: --metrics ${settings.metrics.host}:${settings.metrics.port}: ${(error as Error).message}\n`,
+      );
+      process.exitCode = 1;
+      await running.shutdown();
+      process.exit(1);
+    }
+  }
+  return -1;
+}
+
+/** Every worker failing before any became ready: the app cannot start; its output is already on screen. */
+function watchForStartFailure(
+  supervisor: Supervisor,
+  workers: number,
+  app: string,
+  sink: (entry: EventRecord) => void,
+): void {
+  let everReady = false;
+  let failures = 0;
+  supervisor.once('worker-ready', () => {
+    everReady = true;
+  });
+  supervisor.on('worker-exit', (_info, exit) => {
+    if (everReady || exit.intended) return;
+    if (++failures < startAttemptsPerWorker * Math.max(1, workers)) return;
+    everReady = true; // report once
+    const how = exit.signal ?? `code ${exit.code}`;
+    sink(record('start-failed', { app, failures, lastExit: exit }));
+    process.stderr.write(
+      `shoal: ${path.basename(app)} failed to start: its workers exited ${failures} times before any was ready (last: ${how}); its output is above\n`,
+    );
+    process.exitCode = 1;
+    void supervisor.shutdown().then(() => process.exit(1));
+  });
+}
+
+function withAbsolutePaths(settings: RunSettings, cwd: string): RunSettings {
+  const out = { ...settings };
+  for (const key of ['app', 'envFile', 'logFile'] as const) {
+    const value = out[key];
+    if (value !== undefined) out[key] = path.resolve(cwd, value);
+  }
+  return out;
+}
+
+/** The app's file name without extension, made safe for a socket's file name. */
+function defaultName(app: string): string {
+  const base = path
+    .basename(app, path.extname(app))
+    .replace(/[^A-Za-z0-9_.-]/g, '-')
+    .replace(/^[.-]+/, '');
+  return base === '' ? 'app' : base.slice(0, 64);
+}
