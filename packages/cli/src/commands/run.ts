@@ -4,8 +4,9 @@ import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { WriteStream } from 'node:tty';
 import type { Supervisor } from '@shoal/supervisor';
+import { inheritedSockets } from '../activation.js';
 import { parseRunArgs, type RunSettings } from '../args/run-args.js';
-import { CommandError, UsageError } from '../args/usage-error.js';
+import { UsageError } from '../args/usage-error.js';
 import { findConfig, loadConfig, mergeSettings } from '../config.js';
 import type { ControlRequest } from '../control/messages.js';
 import { controlDir } from '../control/paths.js';
@@ -13,7 +14,7 @@ import { startControlServer } from '../control/server.js';
 import { maxWorkers } from '../cpus.js';
 import { readEnvFile } from '../env-file.js';
 import { helpTexts } from '../help.js';
-import { loadActivation, loadMetrics } from '../optional-modules.js';
+import { startMetricsServer } from '../metrics/server.js';
 import { describe, type EventRecord, forwardSupervisorEvents, record } from '../output/events.js';
 import { LiveView } from '../output/live-view.js';
 import { renderStatus } from '../output/status-table.js';
@@ -44,13 +45,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     settings.instances === undefined || settings.instances === 'max' ? maxWorkers() : settings.instances;
   const name = settings.name ?? defaultName(app);
   const env = { ...settings.env, ...(settings.envFile ? readEnvFile(settings.envFile) : {}) };
-  const metricsModule = settings.metrics ? await loadMetrics() : undefined;
-  if (settings.metrics && metricsModule === undefined)
-    throw new CommandError(
-      '--metrics: this build of @shoal/cli has no metrics server',
-      'SHOAL_ERR_NO_METRICS',
-    );
-  const inherited = (await loadActivation())?.inheritedSockets() ?? [];
+  // Read (and removed from the environment workers inherit) before any worker starts.
+  const inherited = inheritedSockets();
 
   // Shoal's events: a live table on a terminal, JSON lines otherwise; stdout is the app's alone.
   const stderr = process.stderr;
@@ -177,9 +173,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     sink(record('watching', { dir }));
   }
 
-  if (settings.metrics && metricsModule) {
+  if (settings.metrics) {
     try {
-      const server = await metricsModule.startMetricsServer(running, settings.metrics);
+      const server = await startMetricsServer(running, settings.metrics);
       sink(record('metrics', { host: server.host, port: server.port }));
     } catch (error) {
       stderr.write(
