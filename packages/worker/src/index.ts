@@ -6,4 +6,5 @@ export { LoadTracker } from './load-tracker.js';
 export type { WorkerMetrics } from './metrics-sampler.js';
 export { workerRuntimePreload } from './preload-path.js';
 export { startWorkerRuntime, type WorkerRuntime } from './runtime.js';
+export { stackSocketPath } from './stack-socket-path.js';
 export { WATCHDOG_GRACE_MS, WATCHDOG_POLL_MS } from './watchdog.js';

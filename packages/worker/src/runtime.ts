@@ -1,6 +1,7 @@
 // Shoal's worker runtime: opens the extension channel to the primary, reports this worker's load, and —
 // as the environment the primary forked it with asks — heartbeats, metrics, the orphan watchdog; answers
-// the primary's `shoal.drain`, `shoal.ping` and `shoal.socketCopy`. Whatever fails here is swallowed: never the app's problem.
+// the primary's `shoal.drain`, `shoal.ping` and `shoal.socketCopy`; the watchdog thread also serves the main
+// thread's stack. Whatever fails here is swallowed: never the app's problem.
 import cluster from 'node:cluster';
 import { isMainThread } from 'node:worker_threads';
 import { ExtensionChannel } from '@shoal/protocol';
@@ -11,6 +12,7 @@ import { ListeningServers } from './listening-servers.js';
 import { LoadTracker } from './load-tracker.js';
 import { processTransport } from './process-transport.js';
 import { sendSocketCopy } from './socket-copy.js';
+import { stackSocketPath } from './stack-socket-path.js';
 import { startWatchdog } from './watchdog.js';
 
 export interface WorkerRuntime {
@@ -34,10 +36,10 @@ export function startWorkerRuntime(): WorkerRuntime {
   // Only the main thread of a cluster worker has a primary to outlive; anywhere else it would kill
   // a process that has no reason to die.
   if (process.env.SHOAL_WATCHDOG === '1' && isMainThread && cluster.isWorker) {
-    const stopWatchdog = attempt(() => startWatchdog());
+    const stopWatchdog = attempt(() => startWatchdog({ stackSocket: stackSocketPath(process.pid) }));
     if (stopWatchdog) {
       stops.push(stopWatchdog);
-      features.push('watchdog');
+      features.push('watchdog', 'stack');
     }
   }
   const heartbeatMs = heartbeatIntervalFromEnv(process.env.SHOAL_HEARTBEAT_MS);

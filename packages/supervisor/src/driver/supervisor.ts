@@ -13,6 +13,7 @@ import {
   ReloadQueue,
   type SlotRestartState,
 } from '../decisions/index.js';
+import { takeHangStack } from './hang-stack.js';
 import { type StopResult, stopWorker } from './kill-ladder.js';
 import type { ResolvedOptions } from './options.js';
 import { runReload } from './reload-runner.js';
@@ -423,17 +424,20 @@ export class Supervisor<
         if (!isHung(facts)) continue;
         record.hung = true;
         const silentMs = now - (record.lastHeartbeatAt ?? record.readyAt ?? record.startedAt);
-        this.emit('hang', record.info, { silentMs });
-        // A hung worker cannot drain: stop it at once (its unanswered hand-offs go to the others) and let the
-        // exit respawn the slot right away, without backoff.
-        void this.#stop(record, { intended: slot.current !== record, hung: true }).then(() => {
-          const vacant = slot.current === undefined && !slot.crashLooped;
-          if (vacant && !this.#shuttingDown && this.#slots.get(slot.index) === slot) {
-            if (slot.restartTimer) clearTimeout(slot.restartTimer);
-            slot.restartTimer = undefined;
-            this.#spawn(slot, false);
-          }
-        });
+        // The stack first (HANG_STACK_TIMEOUT_MS at most): a killed worker has none to give.
+        void takeHangStack(record)
+          .then((stack) => this.emit('hang', record.info, { silentMs, ...stack }))
+          // A hung worker cannot drain: stop it at once (its unanswered hand-offs go to the others) and let the
+          // exit respawn the slot right away, without backoff.
+          .then(() => this.#stop(record, { intended: slot.current !== record, hung: true }))
+          .then(() => {
+            const vacant = slot.current === undefined && !slot.crashLooped;
+            if (vacant && !this.#shuttingDown && this.#slots.get(slot.index) === slot) {
+              if (slot.restartTimer) clearTimeout(slot.restartTimer);
+              slot.restartTimer = undefined;
+              this.#spawn(slot, false);
+            }
+          });
       }
     }
   }

@@ -75,6 +75,14 @@ export interface ShutdownReport {
   forced: number;
 }
 
+/** A worker found hung: how long it was silent, and its main thread's JavaScript stack when it could be taken. */
+export interface HangReport {
+  silentMs: number;
+  /** Frames innermost first, `name (url:line:column)`; undefined when not taken (`stackError` says why). */
+  stack: string[] | undefined;
+  stackError?: string;
+}
+
 export interface SupervisorEvents {
   'worker-start': [info: WorkerInfo];
   'worker-ready': [info: WorkerInfo];
@@ -85,7 +93,7 @@ export interface SupervisorEvents {
   'restart-scheduled': [index: number, delayMs: number];
   'crash-loop': [index: number, quickExits: number];
   'start-timeout': [info: WorkerInfo];
-  hang: [info: WorkerInfo, report: { silentMs: number }];
+  hang: [info: WorkerInfo, report: HangReport];
   'memory-limit': [info: WorkerInfo, metrics: WorkerMetrics];
   'reload-start': [];
   'reload-end': [report: ReloadReport];
