@@ -42,6 +42,16 @@ export function forwardSupervisorEvents(supervisor: Supervisor, sink: EventSink)
 export function describe(entry: EventRecord): string {
   const who = typeof entry.index === 'number' ? `worker ${entry.index}` : '';
   switch (entry.event) {
+    case 'start':
+      return `started ${entry.workers} workers of ${entry.app} (pid ${entry.pid}; control: ${entry.control})`;
+    case 'ready':
+      return `all ${entry.workers} workers ready in ${entry.durationMs} ms`;
+    case 'watching':
+      return `watching ${entry.dir} for changes`;
+    case 'watch-change':
+      return `changed: ${(entry.files as string[]).join(', ')}: reloading`;
+    case 'metrics':
+      return `metrics on http://${entry.host}:${entry.port}/metrics`;
     case 'worker-start':
       return `${who} starting (pid ${entry.pid})`;
     case 'worker-ready':
