@@ -16,6 +16,12 @@ export interface ShoalClusterSettings extends NodeClusterSettings {
   workerRuntime?: boolean;
   /** A worker's weight (an integer 1–1000) for weighted strategies, asked when it joins a listen key. */
   weightOf?: (worker: NodeWorker) => number;
+  /**
+   * Fds of listening TCP or Unix sockets this process inherited (systemd socket activation): a worker listening on
+   * one's port (same or unspecified address), path or fd is served from it instead of a bind, and it stays open for
+   * replacement workers.
+   */
+  inheritedSockets?: readonly number[];
 }
 
 /** The events Shoal's primary emits besides node:cluster's. */

@@ -87,6 +87,8 @@ export class ClusterPrimary extends EventEmitter<ClusterPrimaryEvents> {
 
   setupPrimary = (options?: ClusterSettings): void => {
     validateSettings(options);
+    // Wrapped now, so a worker's first listen on one already finds its address.
+    if (options?.inheritedSockets !== undefined) this.#registry.inherit(options.inheritedSockets);
     const settings = mergeSettings(this.settings, options);
     this.settings = settings;
     if (this.#distribution === undefined) {

@@ -6,6 +6,7 @@ import type { LoadReport, QueryServerMessage } from '@shoal/protocol';
 import type { Distribution } from './distribution.js';
 import type { HandOffOptions } from './hand-off.js';
 import { handleKey } from './handle-key.js';
+import { InheritedSockets } from './inherited-sockets.js';
 import type { ListenKeySnapshot } from './inspection.js';
 import { ReusePortHandle } from './reuseport-handle.js';
 import { RoundRobinHandle } from './round-robin-handle.js';
@@ -26,6 +27,7 @@ export type QueryReply = (
 export class ListenRegistry {
   readonly #handles = new Map<string, ServerHandle>();
   readonly #handOffOptions: HandOffOptions;
+  readonly #inherited = new InheritedSockets();
   #distribution: Distribution | undefined;
 
   constructor(handOffOptions: HandOffOptions = {}) {
@@ -35,6 +37,11 @@ export class ListenRegistry {
   /** Set once, when the primary freezes its policy; keys opened before (none, in practice) are shared. */
   set distribution(distribution: Distribution) {
     this.#distribution = distribution;
+  }
+
+  /** Listening sockets the primary inherited (`settings.inheritedSockets`): keys on their addresses use them. */
+  inherit(fds: readonly number[]): void {
+    this.#inherited.add(fds);
   }
 
   /**
@@ -136,7 +143,8 @@ export class ListenRegistry {
     }
     const distribution = this.#distribution ?? { kind: 'shared' };
     const udp = query.addressType === 'udp4' || query.addressType === 'udp6';
-    if (distribution.kind === 'shared' || udp) return new SharedHandle(key, address, query);
+    const inherited = udp ? undefined : this.#inherited.match(query);
+    if (distribution.kind === 'shared' || udp) return new SharedHandle(key, address, query, inherited);
     const onClosedLate = (): void => {
       // It closed after the remove() call that emptied it, once a retiring worker answered its last hand-off.
       if (this.#handles.get(key) === handle) this.#handles.delete(key);
@@ -147,7 +155,7 @@ export class ListenRegistry {
       port !== null &&
       port >= 0 &&
       query.fd === undefined;
-    if (distribution.kind === 'reuseport' && tcp) {
+    if (distribution.kind === 'reuseport' && tcp && inherited === undefined) {
       handle = new ReusePortHandle(
         key,
         address,
@@ -158,7 +166,8 @@ export class ListenRegistry {
         this.#handOffOptions,
       );
     } else {
-      // Pipes and inherited fds cannot be reuseport sockets: the primary accepts on them, with the same strategy.
+      // Pipes, fds and inherited sockets cannot be reuseport sockets (one socket per worker): the primary accepts
+      // on them, with the same strategy.
       handle = new RoundRobinHandle(
         key,
         address,
@@ -166,6 +175,7 @@ export class ListenRegistry {
         distribution.strategy(),
         onClosedLate,
         this.#handOffOptions,
+        inherited,
       );
     }
     return handle;

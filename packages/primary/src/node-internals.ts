@@ -73,6 +73,14 @@ export function createServerHandle(
   return createServerHandleImpl(address, port, addressType, fd, flags);
 }
 
+/**
+ * Wraps a socket this process inherited already bound (systemd socket activation) as a raw TCP or pipe handle,
+ * binding nothing; a negative libuv errno when the fd is not an open stream socket.
+ */
+export function openInheritedHandle(fd: number): object | number {
+  return createServerHandleImpl(null, null, null, fd, undefined);
+}
+
 /** Whether this Node still has the synchronous UDP handle factory (through Node 24). */
 export const hasLegacyUdpHandles: boolean = legacyCreateSocketHandle !== undefined;
 

@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { LoadCounts, QueryServerMessage } from '@shoal/protocol';
 import type { Strategy } from '@shoal/scheduler';
 import { HandOff, type HandOffOptions } from './hand-off.js';
+import type { InheritedSocket } from './inherited-sockets.js';
 import type { HandleCounters } from './inspection.js';
 import { takeListenHandle } from './node-internals.js';
 import type {
@@ -15,6 +16,7 @@ import type {
 } from './server-handle.js';
 
 const UV_TCP_IPV6ONLY = 1;
+const defaultBacklog = 511;
 
 export class RoundRobinHandle implements ServerHandle {
   readonly key: string;
@@ -23,7 +25,9 @@ export class RoundRobinHandle implements ServerHandle {
   readonly #handOff: HandOff;
   readonly #onClosed: () => void;
   /** The server while it binds; null once listening (its handle taken over) or closed. */
-  #server: net.Server | null;
+  #server: net.Server | null = null;
+  /** A socket the primary inherited, accepted on instead of binding; released, never closed, with the key. */
+  readonly #inherited: InheritedSocket | undefined;
   #listenHandle: RawStreamHandle | null = null;
   #sockname: SockName | undefined;
   #path: string | undefined;
@@ -39,6 +43,7 @@ export class RoundRobinHandle implements ServerHandle {
     strategy: Strategy,
     onClosed: () => void,
     options: HandOffOptions = {},
+    inherited?: InheritedSocket,
   ) {
     this.key = key;
     this.#onClosed = onClosed;
@@ -50,6 +55,12 @@ export class RoundRobinHandle implements ServerHandle {
       },
       options,
     );
+    this.#inherited = inherited;
+    if (inherited === undefined) this.#bind(address, query);
+    else this.#serveInherited(inherited, query);
+  }
+
+  #bind(address: string | null | undefined, query: QueryServerMessage): void {
     const server = net.createServer();
     this.#server = server;
     server.listen(listenOptions(address, query));
@@ -84,6 +95,23 @@ export class RoundRobinHandle implements ServerHandle {
     });
   }
 
+  #serveInherited(inherited: InheritedSocket, query: QueryServerMessage): void {
+    const backlog = typeof query.backlog === 'number' && query.backlog > 0 ? query.backlog : defaultBacklog;
+    const errno = inherited.acceptFor(this, backlog, (client) => this.#handOff.route(client));
+    if (errno !== 0) {
+      // Held by another key (one listening on another spelling of its address), or not listenable.
+      this.#bindError = errno;
+      this.#closed = true;
+      return;
+    }
+    if (inherited.sockname !== undefined) {
+      this.#sockname = inherited.sockname;
+      this.#handOff.setLocalPort(inherited.sockname.port);
+    } else {
+      this.#path = typeof query.address === 'string' ? query.address : inherited.path;
+    }
+  }
+
   add(member: HandleMember, answer: QueryServerAnswer): void {
     if (this.#bindError !== undefined) {
       answer(this.#bindError, null);
@@ -99,6 +127,7 @@ export class RoundRobinHandle implements ServerHandle {
     const server = this.#server;
     if (server === null) {
       reply();
+      this.#inherited?.drain(this);
       return;
     }
     const onError = (error: NodeJS.ErrnoException): void => {
@@ -152,6 +181,7 @@ export class RoundRobinHandle implements ServerHandle {
     if (this.#handOff.active !== 0) return false;
     this.#closed = true;
     this.#handOff.closeQueued();
+    this.#inherited?.release(this);
     this.#listenHandle?.close();
     this.#listenHandle = null;
     // Still binding: the 'listening' handler closes what the bind produces.

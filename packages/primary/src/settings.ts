@@ -30,6 +30,12 @@ export interface ClusterSettings {
   detached?: boolean;
   /** Shoal: a worker's weight (an integer 1–1000) for weighted strategies, asked as it joins a listen key. */
   weightOf?: (worker: Worker) => number;
+  /**
+   * Shoal: fds of listening TCP or Unix sockets this process inherited bound (systemd socket activation). A worker
+   * listening on one's port (same or unspecified address), pipe path or fd is served from it instead of a bind;
+   * it stays open when the key closes, for the next worker. Read at each setup that names them.
+   */
+  inheritedSockets?: readonly number[];
   [setting: string]: unknown;
 }
 
@@ -42,6 +48,14 @@ export function validateSettings(options: ClusterSettings | undefined): void {
     throw errInvalidArgType('options.detached', 'boolean', options.detached);
   if (options.workerRuntime !== undefined && typeof options.workerRuntime !== 'boolean')
     throw errInvalidArgType('options.workerRuntime', 'boolean', options.workerRuntime);
+  const inherited = options.inheritedSockets;
+  if (inherited !== undefined) {
+    if (!Array.isArray(inherited)) throw errInvalidArgType('options.inheritedSockets', 'Array', inherited);
+    inherited.forEach((fd: unknown, index) => {
+      if (!Number.isInteger(fd) || (fd as number) < 0)
+        throw errInvalidArgType(`options.inheritedSockets[${index}]`, 'a non-negative integer', fd);
+    });
+  }
 }
 
 /**

@@ -1,8 +1,12 @@
 // A listen socket (TCP, pipe or UDP) the primary binds once and sends to every worker, which accept on it.
+import { constants } from 'node:os';
 import type { QueryServerMessage } from '@shoal/protocol';
 import { bindServerHandle } from './bind-server-handle.js';
+import type { InheritedSocket } from './inherited-sockets.js';
 import type { HandleCounters } from './inspection.js';
 import type { HandleMember, LocalAddress, QueryServerAnswer, ServerHandle } from './server-handle.js';
+
+const UV_EADDRINUSE = -constants.errno.EADDRINUSE;
 
 interface BoundHandle {
   close(): void;
@@ -20,12 +24,28 @@ export class SharedHandle implements ServerHandle {
   #errno = 0;
   #waiting: Array<() => void> | null = [];
   #closed = false;
+  /** A socket the primary inherited, sent instead of one bound here; released, never closed, with the key. */
+  readonly #inherited: InheritedSocket | undefined;
 
-  constructor(key: string, address: string | null | undefined, query: QueryServerMessage) {
+  constructor(
+    key: string,
+    address: string | null | undefined,
+    query: QueryServerMessage,
+    inherited?: InheritedSocket,
+  ) {
     this.key = key;
     this.#udp = query.addressType === 'udp4' || query.addressType === 'udp6';
     // The path as the worker asked for it (and reports it), not the shorter form the primary may bind.
     this.#path = query.addressType === -1 && typeof query.address === 'string' ? query.address : undefined;
+    this.#inherited = inherited;
+    if (inherited !== undefined) {
+      const handle = inherited.lendTo(this);
+      // Held by another key (one listening on another spelling of its address): refused as a second bind would be.
+      this.#errno = handle === undefined ? UV_EADDRINUSE : 0;
+      this.#handle = handle ?? null;
+      this.#waiting = null;
+      return;
+    }
     bindServerHandle(address, query, (errno, handle) => {
       this.#errno = errno;
       this.#handle = (handle as BoundHandle | null) ?? null;
@@ -61,7 +81,8 @@ export class SharedHandle implements ServerHandle {
     if (!this.#workers.delete(member.id)) return false;
     if (this.#workers.size !== 0) return false;
     this.#closed = true;
-    this.#handle?.close();
+    if (this.#inherited !== undefined) this.#inherited.release(this);
+    else this.#handle?.close();
     this.#handle = null;
     return true;
   }
