@@ -1,6 +1,6 @@
 // `shoal run app.js`: this process becomes the primary of a supervised cluster running the app, passes the app's
 // output through, reports Shoal's events on stderr, and serves the control socket (and metrics when asked).
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { WriteStream } from 'node:tty';
 import type { Supervisor } from '@shoal/supervisor';
@@ -17,6 +17,7 @@ import { helpTexts } from '../help.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { describe, type EventRecord, forwardSupervisorEvents, record } from '../output/events.js';
 import { LiveView } from '../output/live-view.js';
+import { LogFile } from '../output/log-file.js';
 import { renderStatus } from '../output/status-table.js';
 import { WorkerOutput } from '../output/worker-output.js';
 import { watchTree } from '../watch.js';
@@ -102,7 +103,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
   };
 
-  const log = settings.logFile ? createWriteStream(settings.logFile, { flags: 'a' }) : undefined;
+  const log = settings.logFile ? new LogFile(settings.logFile) : undefined;
   const output = new WorkerOutput({
     raw: settings.raw === true,
     stdout: process.stdout,

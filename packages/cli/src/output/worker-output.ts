@@ -3,12 +3,13 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { LineSplitter } from './line-splitter.js';
+import type { LogFile } from './log-file.js';
 
 export interface WorkerOutputOptions {
   raw: boolean;
   stdout: Writable;
   stderr: Writable;
-  log: Writable | undefined;
+  log: LogFile | undefined;
   /** Wraps every write to our terminal, so a live view can step out of the way and redraw after. */
   around?: (write: () => void) => void;
 }
