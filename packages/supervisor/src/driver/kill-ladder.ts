@@ -36,7 +36,10 @@ export async function stopWorker(
   if (!hung && worker.isConnected()) {
     if (options.drainTimeoutMs > 0 && session?.hasRuntime)
       leftOpen = await drain(session, options.drainTimeoutMs);
-    if (worker.isConnected()) worker.disconnect();
+    // Once only: a worker whose loop is busy gets a second `disconnect` queued behind the first, and handling it
+    // after its channel closed throws ERR_IPC_DISCONNECTED in the worker (as with node:cluster). Two stops of one
+    // worker can overlap: a start timeout and the reload that started it both stop it.
+    if (worker.isConnected() && worker.exitedAfterDisconnect !== true) worker.disconnect();
     const result = await exitedWithin(worker, options.disconnectTimeoutMs);
     if (result) return { ...result, step: 'disconnect', leftOpen };
   }
