@@ -2,21 +2,7 @@
 // growing past its memory limit.
 import { describe, expect, it } from 'vitest';
 import { get, startLoad } from '../../../tools/test-support/index.js';
-import { command, freePort, startSupervised } from './support.js';
-
-/** Resolves when `pid` no longer exists, or rejects after `timeoutMs`: there is no event for another process's death. */
-async function gone(pid: number, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return Date.now() - start;
-    }
-    if (Date.now() - start > timeoutMs) throw new Error(`process ${pid} still alive after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { command, died, freePort, startSupervised } from './support.js';
 
 describe('faults', () => {
   it('detects a worker stuck in a loop within the threshold, replaces it, and keeps serving', async () => {
@@ -55,7 +41,7 @@ describe('faults', () => {
     expect((await get(port, '/hang')).body).toBe('hanging\n');
     primary.child.kill('SIGKILL');
     await primary.waitForExit();
-    const times = await Promise.all(pids.map((pid) => gone(pid, 2_000)));
+    const times = await Promise.all(pids.map((pid) => died(pid, 2_000)));
     expect(Math.max(...times)).toBeLessThan(2_000);
   });
 

@@ -1,40 +1,10 @@
 // Graceful shutdown of a supervised primary: readiness turns false first, serving goes on for the delay, then
 // the workers drain; a second SIGTERM forces; Ctrl-C (SIGINT to the whole process group) stays orderly.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { get } from '../../../tools/test-support/index.js';
-import { command, freePort, startSupervised } from './support.js';
+import { command, died, freePort, startSupervised } from './support.js';
 
 type Snapshot = { ready: boolean; shuttingDown: boolean; workers: Array<{ pid: number; state: string }> };
-
-/** Whether `pid` has died: gone, or a zombie (dead, waiting for whoever adopted it to reap it — which PID 1 of
- * a container may take seconds to do). */
-function dead(pid: number): boolean {
-  if (process.platform === 'linux') {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-    } catch {
-      return true;
-    }
-  }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-/** Resolves with how long `pid` took to die; rejects after `timeoutMs` (another process's death has no event). */
-async function died(pid: number, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (!dead(pid)) {
-    if (Date.now() - start > timeoutMs) throw new Error(`process ${pid} still alive after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return Date.now() - start;
-}
 
 describe('graceful shutdown', () => {
   it('with shutdownDelayMs: not ready at once, still serving during the delay, then drained; exit 0', async () => {

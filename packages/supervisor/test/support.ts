@@ -1,4 +1,5 @@
 // Starting the supervised fixture primary, and talking to it.
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type FixtureEvent, ProcessFixture } from '../../../tools/test-support/index.js';
@@ -38,4 +39,33 @@ export async function command(
     timeoutMs,
     `reply to ${fields.do}`,
   );
+}
+
+/** Whether `pid` has died: gone, or a zombie (dead, waiting for whoever adopted it to reap it — which PID 1 of
+ * a container may take seconds to do). */
+export function dead(pid: number): boolean {
+  if (process.platform === 'linux') {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    } catch {
+      return true;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Resolves with how long `pid` took to die; rejects after `timeoutMs` (another process's death has no event). */
+export async function died(pid: number, timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  while (!dead(pid)) {
+    if (Date.now() - start > timeoutMs) throw new Error(`process ${pid} still alive after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return Date.now() - start;
 }
