@@ -1,7 +1,9 @@
 // The driver: applies the pure decisions to a ClusterPrimary — forks a worker per slot, tracks readiness,
 // heartbeats and memory, respawns with backoff, replaces hung workers, and runs reloads, scaling and shutdown.
 import { EventEmitter } from 'node:events';
+import { rm } from 'node:fs';
 import type { ClusterPrimary, Worker } from '@shoal/primary';
+import { stackSocketPath } from '@shoal/worker';
 import {
   decideExit,
   initialMemoryState,
@@ -55,6 +57,8 @@ export class Supervisor<
     (params: unknown, context: { index: number; worker: Worker }) => unknown
   >();
   readonly #reloads = new ReloadQueue();
+  /** Stops under way, per worker. */
+  readonly #stopping = new Map<SupervisedWorker, Promise<StopResult>>();
   readonly #reloadResults = new Map<
     number,
     { promise: Promise<ReloadReport>; resolve: (r: ReloadReport) => void }
@@ -342,6 +346,10 @@ export class Supervisor<
 
   #onExit(slot: Slot, record: SupervisedWorker, code: number | null, signal: NodeJS.Signals | null): void {
     record.state = 'dead';
+    // A worker killed by a signal cannot remove its watchdog's stack socket itself.
+    const pid = record.worker.process.pid;
+    if (pid !== undefined && process.platform !== 'win32')
+      rm(stackSocketPath(pid), { force: true }, () => {});
     record.failReady(`exited (${signal ?? code}) before it was ready`);
     this.#records.delete(record.worker);
     const wasServing = slot.current === record;
@@ -423,6 +431,8 @@ export class Supervisor<
               };
         if (!isHung(facts)) continue;
         record.hung = true;
+        // Out of the serving states at once: a shutdown starting while the stack is taken must not try to drain it.
+        record.state = 'stopping';
         const silentMs = now - (record.lastHeartbeatAt ?? record.readyAt ?? record.startedAt);
         // The stack first (HANG_STACK_TIMEOUT_MS at most): a killed worker has none to give.
         void takeHangStack(record)
@@ -466,13 +476,19 @@ export class Supervisor<
     slot.current = incoming;
   }
 
+  /**
+   * Stops a worker through the kill ladder. A stop already under way for it is shared (two stops at once would
+   * disconnect it twice); only a hung one escalates, since its stop skips straight to the signals.
+   */
   #stop(record: SupervisedWorker, how: { intended?: boolean; hung?: boolean } = {}): Promise<StopResult> {
     if (how.intended !== false) record.intended = true;
     if (record.state === 'dead')
       return Promise.resolve({ code: null, signal: null, step: 'already-exited', leftOpen: undefined });
+    const running = this.#stopping.get(record);
+    if (running !== undefined && how.hung !== true) return running;
     record.state = how.hung ? 'stopping' : 'draining';
     const options = this.#options;
-    return stopWorker(
+    const stop = stopWorker(
       record.worker,
       this.primary.sessionOf(record.worker),
       {
@@ -482,6 +498,11 @@ export class Supervisor<
       },
       how.hung === true,
     );
+    this.#stopping.set(record, stop);
+    void stop.finally(() => {
+      if (this.#stopping.get(record) === stop) this.#stopping.delete(record);
+    });
+    return stop;
   }
 
   #enqueue<T>(job: () => Promise<T>): Promise<T> {
