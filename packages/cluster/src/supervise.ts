@@ -6,10 +6,9 @@ import type { ClusterPrimary } from '@shoal/primary';
 import type { RpcMethods, SuperviseOptions, Supervisor } from '@shoal/supervisor';
 import { cluster } from './cluster.js';
 
-export function supervise<
-  WorkerApi extends RpcMethods = RpcMethods,
-  PrimaryApi extends RpcMethods = RpcMethods,
->(options: SuperviseOptions = {}): Supervisor<WorkerApi, PrimaryApi> {
+export function supervise<WorkerApi extends object = RpcMethods, PrimaryApi extends object = RpcMethods>(
+  options: SuperviseOptions = {},
+): Supervisor<WorkerApi, PrimaryApi> {
   if (cluster.isWorker) {
     throw Object.assign(
       new Error('supervise() starts workers: call it in the primary, not in a cluster worker'),

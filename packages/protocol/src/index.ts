@@ -72,5 +72,6 @@ export {
 } from './node-wire-parse.js';
 export type { ParseResult } from './parse-result.js';
 export { type PendingRequest, type PendingRequestOptions, PendingRequests } from './pending-requests.js';
+export type { RpcMethods, RpcParams, RpcResult } from './rpc-methods.js';
 export type { Transport } from './transport.js';
 export { isWireValue } from './wire-value.js';

@@ -15,10 +15,9 @@ export interface SuperviseWith extends SuperviseOptions {
  * Starts `workers` workers of `exec` and keeps them up (see the package README). Workers start at once; await
  * `supervisor.whenReady()` for all of them to be ready.
  */
-export function supervise<
-  WorkerApi extends RpcMethods = RpcMethods,
-  PrimaryApi extends RpcMethods = RpcMethods,
->(options: SuperviseWith = {}): Supervisor<WorkerApi, PrimaryApi> {
+export function supervise<WorkerApi extends object = RpcMethods, PrimaryApi extends object = RpcMethods>(
+  options: SuperviseWith = {},
+): Supervisor<WorkerApi, PrimaryApi> {
   const resolved = resolveOptions(options);
   const primary = options.primary ?? new ClusterPrimary({ workerRuntime: workerRuntimePreload });
   const supervisor = new Supervisor<WorkerApi, PrimaryApi>(primary, resolved);

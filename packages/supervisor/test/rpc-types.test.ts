@@ -65,7 +65,7 @@ function usage(supervisor: Typed): void {
   supervisor.handle('primary.add', (params: { a: string }) => Number(params.a));
 
   // Without API maps everything stays open (unknown results, any parameters).
-  const untyped = null as unknown as ReturnType<typeof supervise>;
+  const untyped = null as unknown as Supervisor;
   expectTypeOf(untyped.request(0, 'anything', { x: 1 })).resolves.toEqualTypeOf<unknown>();
 }
 

@@ -7,4 +7,5 @@ export type { WorkerMetrics } from './metrics-sampler.js';
 export { workerRuntimePreload } from './preload-path.js';
 export { startWorkerRuntime, type WorkerRuntime } from './runtime.js';
 export { stackSocketPath } from './stack-socket-path.js';
+export { type TypedRpc, typedRpc } from './typed-rpc.js';
 export { WATCHDOG_GRACE_MS, WATCHDOG_POLL_MS } from './watchdog.js';

@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT during shutdown kills what is left and exits 1.
 import type { Supervisor } from './supervisor.js';
 
-export function installSignalHandlers(supervisor: Supervisor): () => void {
+export function installSignalHandlers(supervisor: Supervisor<object, object>): () => void {
   let stopping = false;
   const onHangup = (): void => {
     supervisor.reload().catch(() => {

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs';
 import type { ClusterPrimary, Worker } from '@shoal/primary';
+import type { RpcParams, RpcResult } from '@shoal/protocol';
 import { stackSocketPath } from '@shoal/worker';
 import {
   decideExit,
@@ -45,8 +46,8 @@ interface Slot {
 }
 
 export class Supervisor<
-  WorkerApi extends RpcMethods = RpcMethods,
-  PrimaryApi extends RpcMethods = RpcMethods,
+  WorkerApi extends object = RpcMethods,
+  PrimaryApi extends object = RpcMethods,
 > extends EventEmitter<SupervisorEvents> {
   readonly primary: ClusterPrimary;
   readonly #options: ResolvedOptions;
@@ -206,24 +207,24 @@ export class Supervisor<
   request<M extends keyof WorkerApi & string>(
     target: number | Worker,
     method: M,
-    params?: Parameters<WorkerApi[M]>[0],
+    params?: RpcParams<WorkerApi, M>,
     options?: RpcCallOptions,
-  ): Promise<Awaited<ReturnType<WorkerApi[M]>>> {
+  ): Promise<RpcResult<WorkerApi, M>> {
     const record = typeof target === 'number' ? this.#slots.get(target)?.current : this.#records.get(target);
     const session = record && this.primary.sessionOf(record.worker);
     if (session === undefined)
       return Promise.reject(
         new Error(`no live worker ${typeof target === 'number' ? `at index ${target}` : ''}`),
       );
-    return session.channel.request(method, params, options) as Promise<Awaited<ReturnType<WorkerApi[M]>>>;
+    return session.channel.request(method, params, options) as Promise<RpcResult<WorkerApi, M>>;
   }
 
   /** Calls `method` on every serving worker; one result per worker, errors included, never a rejection. */
   async broadcast<M extends keyof WorkerApi & string>(
     method: M,
-    params?: Parameters<WorkerApi[M]>[0],
+    params?: RpcParams<WorkerApi, M>,
     options?: RpcCallOptions,
-  ): Promise<BroadcastResult<Awaited<ReturnType<WorkerApi[M]>>>[]> {
+  ): Promise<BroadcastResult<RpcResult<WorkerApi, M>>[]> {
     const records = [...this.#slots.values()]
       .sort((a, b) => a.index - b.index)
       .flatMap((slot) => (slot.current ? [slot.current] : []));
@@ -244,9 +245,9 @@ export class Supervisor<
   handle<M extends keyof PrimaryApi & string>(
     method: M,
     handler: (
-      params: Parameters<PrimaryApi[M]>[0],
+      params: RpcParams<PrimaryApi, M>,
       context: { index: number; worker: Worker },
-    ) => ReturnType<PrimaryApi[M]> | Awaited<ReturnType<PrimaryApi[M]>>,
+    ) => RpcResult<PrimaryApi, M> | Promise<RpcResult<PrimaryApi, M>>,
   ): () => void {
     const wrapped = handler as (params: unknown, context: { index: number; worker: Worker }) => unknown;
     this.#handlers.set(method, wrapped);

@@ -101,9 +101,8 @@ export interface SupervisorEvents {
   'shutdown-end': [report: ShutdownReport];
 }
 
-/** A map of RPC methods: name → (params) => result. */
-// biome-ignore lint/suspicious/noExplicitAny: parameter types are the user's, any is the neutral bound
-export type RpcMethods = Record<string, (params: any) => unknown>;
+/** A map of RPC methods: name → (params) => result (one definition, in @shoal/protocol). */
+export type { RpcMethods } from '@shoal/protocol';
 
 export interface RpcCallOptions {
   timeoutMs?: number;
