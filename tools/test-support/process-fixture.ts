@@ -16,6 +16,8 @@ export interface FixtureOptions {
   /** The node binary; defaults to the one running the tests. */
   node?: string;
   nodeArgs?: string[];
+  /** Read JSON lines on stderr as events too (a program that keeps stdout for something else: `shoal run`). */
+  stderrEvents?: boolean;
 }
 
 const running = new Set<ProcessFixture>();
@@ -47,7 +49,10 @@ export class ProcessFixture implements AsyncDisposable {
     );
     this.exited = once(this.child, 'exit').then(([code, signal]) => ({ code, signal }));
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.#onLine(line));
-    createInterface({ input: this.child.stderr! }).on('line', (line) => this.output.push(`stderr: ${line}`));
+    createInterface({ input: this.child.stderr! }).on('line', (line) => {
+      if (options.stderrEvents) this.#onLine(line, 'stderr: ');
+      else this.output.push(`stderr: ${line}`);
+    });
     this.child.stdin!.on('error', () => {}); // the fixture may exit before reading everything
     running.add(this);
   }
@@ -141,8 +146,8 @@ export class ProcessFixture implements AsyncDisposable {
     await this.kill();
   }
 
-  #onLine(line: string): void {
-    this.output.push(line);
+  #onLine(line: string, prefix = ''): void {
+    this.output.push(`${prefix}${line}`);
     if (!line.startsWith('{')) return;
     let event: FixtureEvent;
     try {
