@@ -88,6 +88,7 @@ describe('renderStatus', () => {
         restarts: 1,
         connections: 3,
         requests: 1,
+        requestsPerSecond: 812.4,
         eventLoopDelayMs: 1.25,
         rss: 52_428_800,
         heapUsed: 8_388_608,
@@ -104,6 +105,7 @@ describe('renderStatus', () => {
         restarts: 0,
         connections: undefined,
         requests: undefined,
+        requestsPerSecond: undefined,
         eventLoopDelayMs: undefined,
         rss: undefined,
         heapUsed: undefined,
@@ -116,9 +118,9 @@ describe('renderStatus', () => {
     expect(renderStatus(snapshot, 126_000, { name: 'web' })).toBe(
       [
         'shoal web · 1/2 workers ready · reloading',
-        'worker    pid  state     uptime  restarts  conns  reqs      rss    heap  loop delay',
-        '0        4242  ready      2m05s         1      3     1  50.0 MB  8.0 MB      1.3 ms',
-        '1 (new)  4250  starting      6s         0      -     -        -       -           -',
+        'worker    pid  state     uptime  restarts  conns  reqs  req/s      rss    heap  loop delay',
+        '0        4242  ready      2m05s         1      3     1    812  50.0 MB  8.0 MB      1.3 ms',
+        '1 (new)  4250  starting      6s         0      -     -      -        -       -           -',
       ].join('\n'),
     );
   });

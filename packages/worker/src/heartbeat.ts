@@ -12,11 +12,15 @@ export function heartbeatIntervalFromEnv(value: string | undefined): number | un
 }
 
 /** Sends `heartbeat` then `metrics` every `intervalMs`; returns a function that stops them. */
-export function startHeartbeat(channel: ExtensionChannel, intervalMs: number): () => void {
+export function startHeartbeat(
+  channel: ExtensionChannel,
+  intervalMs: number,
+  counters: () => Record<string, number> = () => ({}),
+): () => void {
   const sampler = new MetricsSampler();
   const timer = setInterval(() => {
     channel.sendHeartbeat(Date.now());
-    channel.sendMetrics(sampler.sample());
+    channel.sendMetrics({ ...sampler.sample(), ...counters() });
   }, intervalMs);
   // The heartbeat must never be what keeps a worker alive.
   timer.unref();

@@ -76,6 +76,8 @@ function isServer(value: unknown): value is Server {
 export class LoadTracker {
   connections = 0;
   requests = 0;
+  /** HTTP requests started since the tracker started (for a request rate). */
+  requestsTotal = 0;
   readonly #onChange: () => void;
   /** Servers seen, in the order of their first connection; one not listening any more goes once idle. */
   readonly #servers = new Map<Server, ServerCounts>();
@@ -99,6 +101,7 @@ export class LoadTracker {
   readonly #onRequest = (message: unknown): void => {
     const event = message as HttpRequestEvent;
     this.requests++;
+    this.requestsTotal++;
     const counts = this.#countsOf(event.server ?? event.socket?.server ?? event.request?.socket?.server);
     // 'close' fires for finished and for aborted responses alike, so the count never drifts up.
     if (counts === undefined) {

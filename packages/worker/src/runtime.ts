@@ -80,7 +80,9 @@ export function startWorkerRuntime(): WorkerRuntime {
   });
   channel.start();
   if (heartbeatMs !== undefined) {
-    const stopHeartbeat = attempt(() => startHeartbeat(channel, heartbeatMs));
+    const stopHeartbeat = attempt(() =>
+      startHeartbeat(channel, heartbeatMs, () => ({ requestsTotal: load.requestsTotal })),
+    );
     if (stopHeartbeat) stops.push(stopHeartbeat);
   }
   running = {

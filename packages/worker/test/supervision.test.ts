@@ -35,6 +35,19 @@ async function rpc(fixture: ProcessFixture, method: string, params?: unknown): P
 }
 
 /** Whether `pid` is gone: no such process, or a zombie nobody has reaped yet. */
+/**
+ * The process closes its files a moment before it is a zombie, so right after its pipes close it may still read
+ * as alive: wait (bounded) for the state to follow.
+ */
+async function becomesDead(pid: number, timeoutMs: number): Promise<boolean> {
+  const start = Date.now();
+  while (!isDead(pid)) {
+    if (Date.now() - start > timeoutMs) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return true;
+}
+
 function isDead(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -131,6 +144,7 @@ for (const node of nodes) {
           'external',
           'heapTotal',
           'heapUsed',
+          'requestsTotal',
           'rss',
           'uptimeMs',
         ]);
@@ -279,7 +293,7 @@ for (const node of nodes) {
       fixture.child.kill('SIGKILL');
       await fixture.exited;
       const elapsed = await allWritersGone(fixture, 2_000);
-      expect(isDead(pid)).toBe(true);
+      expect(await becomesDead(pid, 1_000)).toBe(true);
       expect(elapsed).toBeLessThan(2_000);
       if (process.env.SHOAL_REPORT_TIMINGS)
         console.info(`worker gone ${elapsed.toFixed(0)} ms after the primary`);
@@ -290,7 +304,7 @@ for (const node of nodes) {
       fixture.child.kill('SIGKILL');
       await fixture.exited;
       const elapsed = await allWritersGone(fixture, 2_000);
-      expect(isDead(pid)).toBe(true);
+      expect(await becomesDead(pid, 1_000)).toBe(true);
       // Not before SIGTERM's grace (500 ms) was up: the app's handler had its chance.
       expect(elapsed).toBeGreaterThanOrEqual(450);
       if (process.env.SHOAL_REPORT_TIMINGS)

@@ -17,6 +17,9 @@ export class SupervisedWorker {
   /** When it became ready (Date.now()). */
   readyAt: number | undefined = undefined;
   metrics: WorkerMetrics | undefined = undefined;
+  /** HTTP requests per second between its last two metrics reports (undefined before two). */
+  requestsPerSecond: number | undefined = undefined;
+  #lastRequests: { total: number; at: number } | undefined;
   /** Resolves when it becomes ready; rejects (with the reason) if it exits or times out first. */
   readonly ready: Promise<void>;
   #resolveReady!: () => void;
@@ -41,6 +44,17 @@ export class SupervisedWorker {
     });
     // Nobody may be waiting (a plain respawn): a failed start must not become an unhandled rejection.
     this.ready.catch(() => {});
+  }
+
+  /** Takes a metrics report in, and derives the request rate from its running count of requests. */
+  takeMetrics(metrics: WorkerMetrics, now: number): void {
+    this.metrics = metrics;
+    const total = metrics.requestsTotal;
+    if (typeof total !== 'number' || !Number.isFinite(total)) return;
+    const last = this.#lastRequests;
+    if (last !== undefined && now > last.at && total >= last.total)
+      this.requestsPerSecond = ((total - last.total) * 1000) / (now - last.at);
+    this.#lastRequests = { total, at: now };
   }
 
   get info(): WorkerInfo {

@@ -128,6 +128,7 @@ export class Supervisor<
           restarts: slot.restart.restarts,
           connections: load?.connections,
           requests: load?.requests,
+          requestsPerSecond: record.requestsPerSecond,
           eventLoopDelayMs: numberOrUndefined(record.metrics?.eventLoopDelayMs),
           rss: numberOrUndefined(record.metrics?.rss),
           heapUsed: numberOrUndefined(record.metrics?.heapUsed),
@@ -394,7 +395,7 @@ export class Supervisor<
   }
 
   #onMetrics(slot: Slot, record: SupervisedWorker, metrics: WorkerMetrics): void {
-    record.metrics = metrics;
+    record.takeMetrics(metrics, Date.now());
     const limits = this.#options.memory;
     if (limits.maxRssBytes === Number.POSITIVE_INFINITY && limits.maxHeapBytes === Number.POSITIVE_INFINITY)
       return;

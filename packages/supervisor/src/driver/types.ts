@@ -12,6 +12,8 @@ export interface WorkerMetrics {
   eventLoopDelayMs?: number;
   eventLoopUtilization?: number;
   uptimeMs?: number;
+  /** HTTP requests started since the worker started. */
+  requestsTotal?: number;
   [metric: string]: unknown;
 }
 
@@ -28,7 +30,10 @@ export interface SupervisedWorkerSnapshot {
   /** Restarts of this index so far (unplanned exits replaced). */
   restarts: number;
   connections: number | undefined;
+  /** HTTP requests in flight (from load reports). */
   requests: number | undefined;
+  /** HTTP requests per second over the last heartbeat interval. */
+  requestsPerSecond: number | undefined;
   eventLoopDelayMs: number | undefined;
   rss: number | undefined;
   heapUsed: number | undefined;
