@@ -186,6 +186,17 @@ function checkTypes(project) {
   console.log('  ok consumer.ts type-checks against the installed packages');
 }
 
+// The `shoal` command as npm installs it: a bin link that runs (with its shebang) and answers --version.
+function checkBin(project) {
+  console.log('\n== the installed shoal command');
+  const res = spawnSync(path.join(project, 'node_modules', '.bin', 'shoal'), ['--version'], {
+    encoding: 'utf8',
+  });
+  if (res.status !== 0)
+    throw new Failure(`shoal --version exited with ${res.status ?? res.signal}: ${res.stderr}`);
+  console.log(`  ok shoal --version: ${res.stdout.trim()}`);
+}
+
 function main() {
   const packages = publishablePackages();
   if (!packages.length) throw new Failure('no publishable packages found under packages/');
@@ -243,6 +254,7 @@ function main() {
     const names = packages.map((p) => p.name);
     for (const node of [process.execPath, ...extraNodes]) checkLoading(node, project, names);
     checkTypes(project);
+    checkBin(project);
   } finally {
     if (keep) console.log(`\n(kept ${tmp})`);
     else rmSync(tmp, { recursive: true, force: true });
