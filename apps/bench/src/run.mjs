@@ -15,10 +15,12 @@ import { parseArgs } from 'node:util';
 import { pickGenerator } from './load/index.mjs';
 import { busyShare } from './quiet.mjs';
 import { markdownReport } from './report/markdown.mjs';
+import { pm2Markdown, pm2Targets } from './report/pm2-markdown.mjs';
 import { ratioChart } from './report/svg.mjs';
 import { targetRows } from './report/targets.mjs';
 import { echoScenario } from './scenarios/echo.mjs';
 import { fairnessScenario, skewedScenario } from './scenarios/fairness.mjs';
+import { pm2Scenario } from './scenarios/pm2.mjs';
 import { reloadScenario } from './scenarios/reload.mjs';
 import { respawnScenario } from './scenarios/respawn.mjs';
 import { startupScenario } from './scenarios/startup.mjs';
@@ -40,12 +42,18 @@ export const SCENARIOS = [
   'supervised-overhead',
   'respawn',
 ];
+// Only when asked for by name (--only pm2): it installs PM2 from the npm registry, which CI must never do. Its
+// figures go to pm2.json and pm2.md, next to (never over) latest.*.
+export const OPT_IN_SCENARIOS = ['pm2'];
+const KNOWN = [...SCENARIOS, ...OPT_IN_SCENARIOS];
 
 const USAGE = `usage: node apps/bench/src/run.mjs [options]
   --quick               each scenario briefly (1 pair, ~1 s a run, no warm-up): a smoke run, not figures
   --control             node:cluster against itself on both sides: the noise floor of the ratios
   --pairs N             node/Shoal pairs per figure (default 5; 1 with --quick)
   --only LIST           comma-separated subset of: ${SCENARIOS.join(', ')}
+                        (default: all of those); also ${OPT_IN_SCENARIOS.join(', ')}, which runs only when named
+                        (shoal run vs PM2 cluster mode; installs PM2 into ~/.cache/shoal-bench on first use)
   --out DIR             where latest.json, latest.md and latest.svg go (default apps/bench/results;
                         apps/bench/results/quick with --quick, so a smoke run never replaces the figures)
   --generator NAME      wrk or autocannon (default: wrk when on PATH, else autocannon)
@@ -75,8 +83,7 @@ export function configFrom(argv) {
   }
   const only = values.only ? values.only.split(',').map((name) => name.trim()) : SCENARIOS;
   for (const name of only) {
-    if (!SCENARIOS.includes(name))
-      throw new Error(`unknown scenario '${name}'; known: ${SCENARIOS.join(', ')}`);
+    if (!KNOWN.includes(name)) throw new Error(`unknown scenario '${name}'; known: ${KNOWN.join(', ')}`);
   }
   if (values.generator !== undefined && !['wrk', 'autocannon'].includes(values.generator)) {
     throw new Error(`--generator must be wrk or autocannon, not '${values.generator}'`);
@@ -110,6 +117,11 @@ export function configFrom(argv) {
     // Rolling reloads in a row per run, and fresh clusters (runs) per worker count; 2 kills per respawn run.
     reload: quick ? { count: 2, runs: 1 } : { count: 5, runs: 3 },
     respawn: quick ? { runs: 1 } : { runs: 5 },
+    // The PM2 comparison: reloads in a row per run, runs per side and load kind.
+    // Shorter waits for a quiet machine than the other scenarios' (44 runs), and at most 2 disturbed pairs re-run.
+    pm2: quick
+      ? { reloads: 2, reloadRuns: 1, quiet: { threshold: 1, maxWaitS: 0 }, maxRerunPairs: 0 }
+      : { reloads: 10, reloadRuns: 3, quiet: { threshold: 0.1, maxWaitS: 20 }, maxRerunPairs: 2 },
     live: values.live,
     appsDir: liveAppsDir,
     // Before each HTTP run, wait (up to maxWaitS) until the machine is under `threshold` busy; a pair in
@@ -166,6 +178,7 @@ export async function main(argv) {
       echo: config.echo,
       reload: config.reload,
       respawn: config.respawn,
+      pm2: config.pm2,
     },
     node: process.versions.node,
     ...gitState(),
@@ -216,11 +229,21 @@ export async function main(argv) {
     scenarios.supervisedOverhead = await supervisedOverheadScenario(config, options);
   }
   if (wants('respawn')) scenarios.respawn = await respawnScenario(config, { log: log('respawn') });
+  const pm2 = wants('pm2') ? await pm2Scenario(config, { log: log('pm2') }) : undefined;
 
   meta.finishedAt = new Date().toISOString();
   // With a frozen copy a rebuild meanwhile did not matter, but say so: the commit may not be what ran.
   meta.build.changedDuringRun = buildFingerprint() !== meta.build.fingerprint;
   meta.machineLoad.after = { loadavg: os.loadavg() };
+  if (pm2) {
+    const pm2Results = { meta, targets: pm2Targets(pm2), scenarios: { pm2 } };
+    const markdown = pm2Markdown(pm2Results);
+    writeFileSync(path.join(config.outDir, 'pm2.json'), `${JSON.stringify(pm2Results, null, 2)}\n`);
+    writeFileSync(path.join(config.outDir, 'pm2.md'), markdown);
+    process.stdout.write(markdown);
+    log('run')(`wrote ${path.join(config.outDir, 'pm2.{json,md}')}`);
+    if (Object.keys(scenarios).length === 0) return pm2Results;
+  }
   const results = { meta, targets: targetRows(scenarios), scenarios };
   const markdown = markdownReport(results);
   // JSON has no Infinity (a max/min where a worker got nothing): write it as the string "Infinity".
