@@ -94,4 +94,30 @@ describe('control socket', () => {
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/^shoal: a cluster named 'dup' is already running/);
   });
+
+  it('keeps running at 0 workers, and a second stop joins the first instead of forcing it', async () => {
+    const port = await freePort();
+    const env = testEnv({ PORT: String(port) });
+    const run = new ShoalRun(['run', fixture('app.cjs'), '-i', '1', '--name', 'zero'], { env });
+    await run.waitForEvent('ready', {}, 20_000);
+    expect(await shoal(['scale', '0', '--name', 'zero'], { env, timeoutMs: 20_000 })).toMatchObject({
+      code: 0,
+      stdout: 'zero: 0 workers',
+    });
+    // Still there, with nothing but its control socket to hold it.
+    const status = await shoal(['status', '--json', '--name', 'zero'], { env });
+    expect(JSON.parse(status.stdout).snapshot).toMatchObject({ size: 0, workers: [] });
+    await shoal(['scale', '1', '--name', 'zero'], { env, timeoutMs: 20_000 });
+    // A request in flight keeps the shutdown going while the second stop arrives.
+    const slow = get(port, '/slow');
+    const first = shoal(['stop', '--name', 'zero'], { env, timeoutMs: 20_000 });
+    await run.waitForEvent('shutdown-start', {}, 10_000);
+    const second = await shoal(['stop', '--name', 'zero'], { env, timeoutMs: 20_000 });
+    expect(second, second.stderr).toMatchObject({ code: 0 });
+    expect((await first).code).toBe(0);
+    expect((await slow).body).toBe('0 slow\n');
+    // Graceful, not forced: exit 0 and the shutdown's report.
+    expect(await run.waitForExit()).toEqual({ code: 0, signal: null });
+    expect(run.named('shutdown-end')[0]).toMatchObject({ graceful: 1, forced: 0 });
+  });
 });

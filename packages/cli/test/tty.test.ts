@@ -41,7 +41,7 @@ describe.skipIf(!existsSync(script) || process.platform !== 'linux')('shoal run 
     try {
       await seen('1/1 workers ready · ready', 20_000);
       expect(screen).toMatch(
-        /worker\s+pid\s+state\s+uptime\s+restarts\s+conns\s+reqs\s+rss\s+heap\s+loop delay/,
+        /worker\s+pid\s+state\s+uptime\s+restarts\s+conns\s+reqs\s+req\/s\s+rss\s+heap\s+loop delay/,
       );
       expect(screen).toContain('[0] cjs app listening on');
       expect(await shoal(['stop'], { env, timeoutMs: 20_000 })).toMatchObject({ code: 0 });

@@ -1,6 +1,6 @@
 // `shoal run app.js`: this process becomes the primary of a supervised cluster running the app, passes the app's
 // output through, reports Shoal's events on stderr, and serves the control socket (and metrics when asked).
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { WriteStream } from 'node:tty';
 import type { Supervisor } from '@shoal/supervisor';
@@ -97,8 +97,10 @@ export async function run(argv: readonly string[]): Promise<number> {
         return { size: current.size };
       }
       case 'stop':
-        // The same path as SIGTERM: the supervisor's handler drains, stops and exits.
-        setImmediate(() => process.kill(process.pid, 'SIGTERM'));
+        // A graceful shutdown, then exit — idempotent: a second `shoal stop` joins it (a second SIGTERM would force).
+        setImmediate(() => {
+          void current.shutdown().then(() => process.exit(process.exitCode ?? 0));
+        });
         return { stopping: true };
     }
   };
@@ -154,6 +156,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   view?.start();
   process.once('exit', () => view?.stop());
 
+  // Nothing else may hold the event loop (a cluster scaled to 0 workers, say): `shoal run` lives until it is stopped,
+  // and every way it stops ends with process.exit.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  running.once('shutdown-end', () => clearInterval(keepAlive));
+
   watchForStartFailure(running, workers, app, sink);
   running.whenReady().then(
     () => sink(record('ready', { workers: running.size, durationMs: Date.now() - startedAt })),
@@ -168,7 +175,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         sink(record('watch-change', { files }));
         running.reload().catch(() => {});
       },
-      { ignore: settings.logFile ? [settings.logFile] : [] },
+      { ignore: [...(settings.logFile ? [settings.logFile] : []), ...ownOutputFiles()] },
     );
     running.once('shutdown-start', () => watcher.close());
     sink(record('watching', { dir }));
@@ -232,4 +239,17 @@ function defaultName(app: string): string {
     .replace(/[^A-Za-z0-9_.-]/g, '-')
     .replace(/^[.-]+/, '');
   return base === '' ? 'app' : base.slice(0, 64);
+}
+
+/** The files this process's stdout and stderr are redirected to (`shoal run … > run.log`): --watch ignores them. */
+function ownOutputFiles(): string[] {
+  const files: string[] = [];
+  for (const fd of [1, 2]) {
+    try {
+      if (fstatSync(fd).isFile()) files.push(readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      // Not Linux, or not a file: nothing to ignore.
+    }
+  }
+  return files;
 }

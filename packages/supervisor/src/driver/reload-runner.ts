@@ -72,6 +72,10 @@ export function runReload(target: ReloadTarget, batch: number, startedAt: number
               durationMs: Date.now() - startedAt,
               slots: action.report.slots.map((entry) => {
                 const newRecord = incoming.get(entry.slot);
+                // A replacement whose old worker died on its own before being drained was never handed the slot
+                // by a drain-old: it takes it now.
+                if (entry.serving === 'new' && newRecord && target.current(entry.slot) !== newRecord)
+                  target.promote(entry.slot, newRecord);
                 // Nobody serves the slot (its old worker died, or was drained before its replacement failed).
                 if (entry.serving === 'none') target.respawn(entry.slot);
                 return {

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs';
 import type { ClusterPrimary, Worker } from '@shoal/primary';
 import type { RpcParams, RpcResult } from '@shoal/protocol';
+import { errOutOfRange } from '@shoal/protocol/node-errors';
 import { stackSocketPath } from '@shoal/worker';
 import {
   decideExit,
@@ -17,7 +18,7 @@ import {
   type SlotRestartState,
 } from '../decisions/index.js';
 import { takeHangStack } from './hang-stack.js';
-import { type StopResult, stopWorker } from './kill-ladder.js';
+import { type KillLadderOptions, type StopResult, stopWorker } from './kill-ladder.js';
 import type { ResolvedOptions } from './options.js';
 import { runReload } from './reload-runner.js';
 import { SupervisedWorker } from './supervised-worker.js';
@@ -169,7 +170,7 @@ export class Supervisor<
 
   /** Grows or shrinks to `n` workers (shrinking drains the highest indices). Serialized with reloads. */
   scale(n: number): Promise<void> {
-    if (!Number.isInteger(n) || n < 0) return Promise.reject(new RangeError(`scale(): ${n} is not a count`));
+    if (!Number.isInteger(n) || n < 0) return Promise.reject(errOutOfRange('n', 'an integer >= 0', n));
     return this.#enqueue(async () => {
       if (this.#shuttingDown) return;
       const plan = planScale([...this.#slots.keys()], n);
@@ -443,7 +444,8 @@ export class Supervisor<
           // exit respawn the slot right away, without backoff.
           .then(() => this.#stop(record, { intended: slot.current !== record, hung: true }))
           .then(() => {
-            const vacant = slot.current === undefined && !slot.crashLooped;
+            // A replacement already on its way (a reload, a memory replacement) takes the slot over instead.
+            const vacant = slot.current === undefined && slot.incoming === undefined && !slot.crashLooped;
             if (vacant && !this.#shuttingDown && this.#slots.get(slot.index) === slot) {
               if (slot.restartTimer) clearTimeout(slot.restartTimer);
               slot.restartTimer = undefined;
@@ -462,6 +464,9 @@ export class Supervisor<
       await incoming.ready;
     } catch {
       await this.#stop(incoming, { intended: true });
+      // The old one died meanwhile (its exit did not respawn the slot, a replacement was coming): start one now.
+      if (slot.current === undefined && !this.#shuttingDown && this.#slots.get(slot.index) === slot)
+        this.#spawn(slot, false);
       return false;
     }
     this.#promote(slot, incoming);
@@ -482,7 +487,10 @@ export class Supervisor<
    * Stops a worker through the kill ladder. A stop already under way for it is shared (two stops at once would
    * disconnect it twice); only a hung one escalates, since its stop skips straight to the signals.
    */
-  #stop(record: SupervisedWorker, how: { intended?: boolean; hung?: boolean } = {}): Promise<StopResult> {
+  #stop(
+    record: SupervisedWorker,
+    how: { intended?: boolean; hung?: boolean; ladder?: KillLadderOptions } = {},
+  ): Promise<StopResult> {
     if (how.intended !== false) record.intended = true;
     if (record.state === 'dead')
       return Promise.resolve({ code: null, signal: null, step: 'already-exited', leftOpen: undefined });
@@ -493,7 +501,7 @@ export class Supervisor<
     const stop = stopWorker(
       record.worker,
       this.primary.sessionOf(record.worker),
-      {
+      how.ladder ?? {
         drainTimeoutMs: options.drainTimeoutMs,
         disconnectTimeoutMs: options.disconnectTimeoutMs,
         termTimeoutMs: options.termTimeoutMs,
@@ -532,6 +540,9 @@ export class Supervisor<
 
   #startReload(run: number): void {
     void this.#enqueue(async () => {
+      // A reload asked for while workers still start (an edit under --watch, say) replaces them once they are up,
+      // instead of reloading nothing.
+      await this.whenReady().catch(() => {});
       const started = Date.now();
       this.emit('reload-start');
       const report = await runReload(this.#reloadTarget(), this.#options.reloadBatch, started);
@@ -581,13 +592,15 @@ export class Supervisor<
     let graceful = 0;
     let forced = 0;
     const stops = records.map(async (record) => {
-      record.intended = true;
-      record.state = 'draining';
-      const result = await stopWorker(record.worker, this.primary.sessionOf(record.worker), {
-        // The drain and the disconnect share the budget; what is still running when it ends is killed below.
-        drainTimeoutMs: Math.min(options.drainTimeoutMs, Math.floor(budget * 0.8)),
-        disconnectTimeoutMs: Math.max(1, Math.floor(budget * 0.2)),
-        termTimeoutMs: options.termTimeoutMs,
+      // A stop already under way (a reload's, a hung worker's) is shared; the budget's end kills what is left.
+      const result = await this.#stop(record, {
+        intended: true,
+        ladder: {
+          // The drain and the disconnect share the budget.
+          drainTimeoutMs: Math.min(options.drainTimeoutMs, Math.floor(budget * 0.8)),
+          disconnectTimeoutMs: Math.max(1, Math.floor(budget * 0.2)),
+          termTimeoutMs: options.termTimeoutMs,
+        },
       });
       if (result.step === 'disconnect' || result.step === 'already-exited') graceful++;
       else forced++;
