@@ -25,12 +25,12 @@ describe('typedRpc', () => {
     rpc.handle('add', () => 1);
     const sum = rpc.request('add', { a: 1, b: 2 });
     expectTypeOf(sum).toEqualTypeOf<Promise<number>>();
+    // Not a cluster worker here: there is no primary to ask.
+    await expect(sum).rejects.toMatchObject({ code: 'SHOAL_ERR_CHANNEL_CLOSED' });
     const lookup = rpc.request('lookup', { id: 'x' });
     expectTypeOf(lookup).toEqualTypeOf<Promise<{ name: string } | null>>();
     await expect(lookup).rejects.toMatchObject({ code: 'SHOAL_ERR_CHANNEL_CLOSED' });
     // @ts-expect-error wrong parameter shape
     void rpc.request('add', { a: 1 }).catch(() => {});
-    // Not a cluster worker here: there is no primary to ask.
-    await expect(sum).rejects.toMatchObject({ code: 'SHOAL_ERR_CHANNEL_CLOSED' });
   });
 });
