@@ -13,6 +13,7 @@ import { LoadTracker } from './load-tracker.js';
 import { processTransport } from './process-transport.js';
 import { sendSocketCopy } from './socket-copy.js';
 import { stackSocketPath } from './stack-socket-path.js';
+import { leaveTerminalSignalsToPrimary } from './terminal-signals.js';
 import { startWatchdog } from './watchdog.js';
 
 export interface WorkerRuntime {
@@ -35,6 +36,9 @@ export function startWorkerRuntime(): WorkerRuntime {
   const features = ['load', 'drain'];
   // Only the main thread of a cluster worker has a primary to outlive; anywhere else it would kill
   // a process that has no reason to die.
+  if (process.env.SHOAL_TERMINAL_SIGNALS === 'primary' && isMainThread && cluster.isWorker) {
+    stops.push(leaveTerminalSignalsToPrimary());
+  }
   if (process.env.SHOAL_WATCHDOG === '1' && isMainThread && cluster.isWorker) {
     const stopWatchdog = attempt(() => startWatchdog({ stackSocket: stackSocketPath(process.pid) }));
     if (stopWatchdog) {
