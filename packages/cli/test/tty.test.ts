@@ -43,7 +43,8 @@ describe.skipIf(!existsSync(script) || process.platform !== 'linux')('shoal run 
       expect(screen).toMatch(
         /worker\s+pid\s+state\s+uptime\s+restarts\s+conns\s+reqs\s+req\/s\s+rss\s+heap\s+loop delay/,
       );
-      expect(screen).toContain('[0] cjs app listening on');
+      // The worker's own line travels through its stdout pipe: it may show up after the view says ready.
+      await seen('[0] cjs app listening on', 10_000);
       expect(await shoal(['stop'], { env, timeoutMs: 20_000 })).toMatchObject({ code: 0 });
       await seen('shut down in', 10_000);
       expect(await exited).toBe(0);

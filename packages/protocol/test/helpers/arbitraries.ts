@@ -280,8 +280,12 @@ function applyMutation(target: Record<string, unknown>, { path, value, remove }:
   }
   if (typeof holder !== 'object' || holder === null) return;
   const last = path[path.length - 1]!;
-  if (remove) delete (holder as Record<string, unknown>)[last];
-  else (holder as Record<string, unknown>)[last] = value;
+  try {
+    if (remove) delete (holder as Record<string, unknown>)[last];
+    else (holder as Record<string, unknown>)[last] = value;
+  } catch {
+    // Some holders refuse (a typed array's indices cannot be deleted): that mutation simply does not apply.
+  }
 }
 
 /** A valid message of any kind with a few fields removed or replaced by anything. */
