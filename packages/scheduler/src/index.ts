@@ -10,6 +10,14 @@ export {
   WorkerExistsError,
 } from './errors.js';
 export {
+  createHeadReader,
+  type HeadExaminer,
+  type HeadReader,
+  type HeadReaderOptions,
+  parseRouteBy,
+} from './head/head-reader.js';
+export { type ProxyHeaderResult, parseProxyHeader } from './head/proxy-header.js';
+export {
   resolveStrategy,
   SCHED_NONE,
   SCHED_RR,
