@@ -40,16 +40,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** A server that records everything each connection sends, and tells when one matching `test` has ended. */
+/** A server that records everything each connection sends, and tells when one matching `test` has closed. */
 function captureServer(): { server: Server; waitFor(test: (bytes: Buffer) => boolean): Promise<Buffer> } {
   const waiters: { test(bytes: Buffer): boolean; resolve(bytes: Buffer): void }[] = [];
   const seen: Buffer[] = [];
   const server = createServer((socket) => {
     const chunks: Buffer[] = [];
     socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('error', () => {});
-    socket.on('end', () => {
-      socket.end();
+    socket.on('error', () => {}); // HAProxy resets its health-check connections
+    socket.on('end', () => socket.end());
+    socket.on('close', () => {
       const bytes = Buffer.concat(chunks);
       seen.push(bytes);
       for (const waiter of waiters.splice(0)) {
