@@ -25,6 +25,9 @@ Flags:
   -i, --instances max|N   workers (default max: the CPUs, honouring a cgroup cpu.max quota)
   --strategy NAME         how connections are spread: round-robin (default), least-connections,
                           power-of-two, shared, reuseport, weighted-round-robin, consistent-hash
+  --route-by LIST         sticky by what each connection sends first (consistent-hash): sources tried
+                          in order, e.g. cookie:sid,query:sid,header:x-forwarded-for,proxy (the client
+                          of a PROXY protocol header, which is stripped before the app reads)
   --ready                 a worker is ready when it calls ready() (or process.send('ready')),
                           not when it listens
   --metrics [HOST:]PORT   Prometheus /metrics, /livez, /readyz (host default 127.0.0.1)
@@ -37,7 +40,7 @@ Flags:
   --name NAME             the cluster's name for status/reload/scale/stop (default: the app's
                           file name without extension)
   --config F              a config file (default: shoal.config.json or .js in this directory);
-                          its keys: app, instances, strategy, ready, metrics, envFile, nodeArgs,
+                          its keys: app, instances, strategy, routeBy, ready, metrics, envFile, nodeArgs,
                           watch, raw, logFile, name, args, env. Flags win.
   -h, --help              this help
 

@@ -2,7 +2,7 @@
 import type { Cluster, ClusterSettings as NodeClusterSettings, Worker as NodeWorker } from 'node:cluster';
 import type { ClusterSnapshot, WorkerSession } from '@shoal/primary';
 import type { LoadReport } from '@shoal/protocol';
-import type { StrategySpec } from '@shoal/scheduler';
+import type { StrategyOptions, StrategySpec } from '@shoal/scheduler';
 
 /** node:cluster's settings plus Shoal's (see the package README). */
 export interface ShoalClusterSettings extends NodeClusterSettings {
@@ -12,6 +12,11 @@ export interface ShoalClusterSettings extends NodeClusterSettings {
    * pick function. Frozen at the first `setupPrimary()` or `fork()`.
    */
   strategy?: StrategySpec;
+  /**
+   * Options for the built-in strategy `strategy` names: `{ routeBy: ['cookie:sid', 'proxy'] }` makes
+   * `consistent-hash` route each connection by what it sends first. Frozen with `strategy`.
+   */
+  strategyOptions?: StrategyOptions;
   /** Load Shoal's worker runtime into workers (true), never (false), or when a feature needs it (unset). */
   workerRuntime?: boolean;
   /** A worker's weight (an integer 1–1000) for weighted strategies, asked when it joins a listen key. */

@@ -93,7 +93,12 @@ export class ClusterPrimary extends EventEmitter<ClusterPrimaryEvents> {
     this.settings = settings;
     if (this.#distribution === undefined) {
       // Frozen only once it succeeded: a bad strategy throws here again at the next call, never half-applies.
-      this.#distribution = resolveDistribution(this.schedulingPolicy, this.#environment, settings.strategy);
+      this.#distribution = resolveDistribution(
+        this.schedulingPolicy,
+        this.#environment,
+        settings.strategy,
+        settings.strategyOptions,
+      );
       this.#registry.distribution = this.#distribution;
       process.on('internalMessage', (message: { cmd?: unknown }) => this.#onDebugEnabled(message));
     }
@@ -125,6 +130,13 @@ export class ClusterPrimary extends EventEmitter<ClusterPrimaryEvents> {
     session.on('message', (message, handle) => this.#onMessage(session, message, handle));
     session.on('protocolError', (error, raw) => this.#reportProtocolError(worker, error, raw));
     session.on('socketCopy', (port, socket) => this.#registry.socketCopy(session, port, socket));
+    // A worker runtime's claim of a routing key (a session it created) reaches every strategy it listens under.
+    session.channel.handle('shoal.claim', (params) => {
+      const key = (params as { key?: unknown } | null)?.key;
+      if (typeof key !== 'string' || key.length === 0) return false;
+      this.#registry.claim(id, key);
+      return true;
+    });
     session.channel.on('load', (load) => {
       this.#registry.reportLoad(id, load);
       this.emit('shoal:load', worker, load);

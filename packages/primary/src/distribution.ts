@@ -1,6 +1,6 @@
 // How a primary's listen keys distribute connections, decided once (at the first setup or fork) from the
 // scheduling policy, NODE_CLUSTER_SCHED_POLICY and `settings.strategy`; each key then gets its own strategy.
-import { type Strategy, type StrategySpec, strategyFactory } from '@shoal/scheduler';
+import { type Strategy, type StrategyOptions, type StrategySpec, strategyFactory } from '@shoal/scheduler';
 import { type bindReusePort, reusePortSupport } from './bind-reuseport-handle.js';
 import { errInternalAssertion } from './errors.js';
 import { type EnvironmentPolicy, SCHED_NONE, SCHED_RR, type SchedulingPolicy } from './scheduling-policy.js';
@@ -27,6 +27,7 @@ export function resolveDistribution(
   policy: SchedulingPolicy,
   environment: EnvironmentPolicy,
   strategySetting: unknown,
+  strategyOptions?: StrategyOptions,
 ): Distribution {
   const fromEnvironment = policy === environment.policy ? environment.strategy : undefined;
   const chosen = strategySetting ?? fromEnvironment ?? policy;
@@ -43,10 +44,11 @@ export function resolveDistribution(
     );
   }
   // Checked here, so an unknown name or a bad class fails at setup, not at the first listen.
-  const strategy = strategyFactory(spec);
+  const strategy = strategyFactory(spec, strategyOptions);
   const probe = strategy();
   const first = onceThen(probe, strategy);
-  const needsLoad = probe.needsLoad === true;
+  // Load reports and re-injected heads both need Shoal's worker runtime in every worker.
+  const needsLoad = probe.needsLoad === true || probe.head !== undefined;
   if (probe.mode === 'shared') return { kind: 'shared', name: 'shared', needsLoad: false };
   if (probe.mode === 'reuseport') {
     const support = reusePortSupport();

@@ -1,8 +1,9 @@
 // Hands raw client handles to workers through a Dispatcher: the per-connection path of round robin and of
 // the connections the primary accepts on a reuseport socket whose worker left. Counts what happens to them.
 import type { LoadCounts } from '@shoal/protocol';
-import { type ConnectionInfo, Dispatcher, type Strategy } from '@shoal/scheduler';
+import { type ConnectionInfo, Dispatcher, type HeadRequest, type Strategy } from '@shoal/scheduler';
 import { channels } from './diagnostics.js';
+import { type HeadRead, type PendingHead, readHead } from './head-read.js';
 import type { HandleCounters } from './inspection.js';
 import type { HandleMember, RawStreamHandle } from './server-handle.js';
 
@@ -20,6 +21,10 @@ export class HandOff {
   readonly #retiring = new Set<number>();
   readonly #dispatcher: Dispatcher<RawStreamHandle>;
   readonly #needsPeer: boolean;
+  /** What a strategy that routes by the start of a connection wants read first. */
+  readonly #head: HeadRequest | undefined;
+  /** Heads being read: aborted if the listen socket closes first. */
+  readonly #reading = new Set<PendingHead>();
   readonly #onForgotten: () => void;
   #keyOnly: ConnectionInfo;
   #localPort: number | undefined;
@@ -37,10 +42,11 @@ export class HandOff {
     this.#weightOf = options.weightOf;
     this.#keyOnly = Object.freeze({ key, localPort: options.localPort });
     this.#needsPeer = strategy.needsPeer === true;
+    this.#head = strategy.head;
     this.#onForgotten = onForgotten;
     this.#dispatcher = new Dispatcher<RawStreamHandle>({
       strategy,
-      handOff: (workerId, client) => this.#handOff(workerId, client),
+      handOff: (workerId, client, info) => this.#handOff(workerId, client, info),
       close: (client) => this.#closeUnserved(client),
     });
   }
@@ -104,28 +110,65 @@ export class HandOff {
     return true;
   }
 
+  claim(workerId: number, key: string): void {
+    if (this.#members.has(workerId)) this.#dispatcher.claim(workerId, key);
+  }
+
   reportLoad(workerId: number, load: LoadCounts): void {
     if (this.#members.has(workerId)) this.#dispatcher.reportLoad(workerId, load);
   }
 
   route(client: RawStreamHandle): void {
+    const head = this.#head;
+    if (head !== undefined) {
+      this.#readThenRoute(client, head);
+      return;
+    }
     if (!this.#needsPeer) {
       // Nothing connection-specific is known: one frozen description serves every connection of the key.
       this.#dispatcher.route(client, this.#keyOnly);
       return;
     }
     const info: ConnectionInfo = { key: this.#key, localPort: this.#localPort };
-    if (client.getpeername) {
-      const peer: { address?: string; port?: number } = {};
-      client.getpeername(peer);
-      info.remoteAddress = peer.address;
-      info.remotePort = peer.port;
-    }
+    this.#fillPeer(client, info);
     this.#dispatcher.route(client, info);
+  }
+
+  #fillPeer(client: RawStreamHandle, info: ConnectionInfo): void {
+    if (!client.getpeername) return;
+    const peer: { address?: string; port?: number } = {};
+    client.getpeername(peer);
+    info.remoteAddress = peer.address;
+    info.remotePort = peer.port;
+  }
+
+  /** Reads what the client sends first, then routes with it; a client that resets meanwhile is just closed. */
+  #readThenRoute(client: RawStreamHandle, head: HeadRequest): void {
+    const info: ConnectionInfo = { key: this.#key, localPort: this.#localPort };
+    // The peer is read now: once the client resets, getpeername fails.
+    if (this.#needsPeer) this.#fillPeer(client, info);
+    const pending = readHead(
+      client,
+      head,
+      (read: HeadRead) => {
+        this.#reading.delete(pending);
+        info.firstBytes = read.proxyLength > 0 ? read.bytes.subarray(read.proxyLength) : read.bytes;
+        if (read.routingKey !== undefined) info.routingKey = read.routingKey;
+        if (read.proxy !== undefined) info.proxy = read.proxy;
+        this.#dispatcher.route(client, info);
+      },
+      () => {
+        this.#reading.delete(pending);
+        client.close();
+      },
+    );
+    this.#reading.add(pending);
   }
 
   /** Closes every connection still waiting for a worker (the listen socket is going away). */
   closeQueued(): void {
+    for (const pending of this.#reading) pending.abort();
+    this.#reading.clear();
     const queued = this.#dispatcher.drainAll();
     if (queued.length === 0) return;
     for (const client of queued) client.close();
@@ -153,12 +196,12 @@ export class HandOff {
     return this.#dispatcher.getWorker(workerId)?.pending ?? 0;
   }
 
-  #handOff(workerId: number, client: RawStreamHandle): void {
+  #handOff(workerId: number, client: RawStreamHandle, info: ConnectionInfo): void {
     const member = this.#members.get(workerId);
     if (member === undefined) return;
     this.#handedOut++;
     if (channels.handoff.hasSubscribers) channels.handoff.publish({ key: this.#key, workerId });
-    member.sendNewconn(this.#key, client, (reply) => {
+    const onReply = (reply: Record<string, unknown>): void => {
       const accepted = reply.accepted === true;
       // A late answer for a hand-off already re-routed (the worker was dropped meanwhile) changes nothing: the
       // connection is another worker's now, and closing our copy here would close it under that hand-off.
@@ -176,7 +219,18 @@ export class HandOff {
         this.#forget(workerId);
         this.#onForgotten();
       }
-    });
+    };
+    // A connection whose head was read goes with those bytes, for the worker runtime to give back to the app.
+    if (info.firstBytes !== undefined && member.sendConnection !== undefined) {
+      member.sendConnection(
+        this.#key,
+        client,
+        { head: info.firstBytes, proxy: info.proxy, localPort: this.#localPort },
+        onReply,
+      );
+    } else {
+      member.sendNewconn(this.#key, client, onReply);
+    }
   }
 
   #closeUnserved(client: RawStreamHandle): void {

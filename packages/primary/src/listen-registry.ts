@@ -108,6 +108,11 @@ export class ListenRegistry {
   }
 
   /** Applies a worker's load report to each key it serves: its share for that server when the report has one. */
+  /** A worker claimed a routing key: every handle it belongs to tells its strategy. */
+  claim(workerId: number, key: string): void {
+    for (const handle of this.#handles.values()) handle.claim?.(workerId, key);
+  }
+
   reportLoad(workerId: number, load: LoadReport): void {
     for (const handle of this.#handles.values()) {
       if (handle.reportLoad === undefined) continue;

@@ -131,6 +131,10 @@ export class ReusePortHandle implements ServerHandle {
     this.#handOff.reportLoad(workerId, load);
   }
 
+  claim(workerId: number, key: string): void {
+    this.#handOff.claim(workerId, key);
+  }
+
   get strategyName(): string {
     return this.#handOff.strategyName;
   }

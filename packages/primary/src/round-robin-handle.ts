@@ -169,6 +169,10 @@ export class RoundRobinHandle implements ServerHandle {
     this.#handOff.reportLoad(workerId, load);
   }
 
+  claim(workerId: number, key: string): void {
+    this.#handOff.claim(workerId, key);
+  }
+
   get strategyName(): string {
     return this.#handOff.strategyName;
   }

@@ -1,6 +1,7 @@
 // The one interface every kind of listen handle the primary owns implements (round robin, shared, reuseport), and
 // the interfaces it needs of a worker: handles take these, not the concrete Worker or WorkerLink.
 import type { LoadCounts } from '@shoal/protocol';
+import type { ProxyInfo } from '@shoal/scheduler';
 import type { HandleCounters, ListenKind } from './inspection.js';
 
 export interface SockName {
@@ -12,12 +13,27 @@ export interface SockName {
 /** A worker's answer to a `newconn`: `accepted` true when it took the connection. */
 export type NewconnReply = (reply: Record<string, unknown>, handle: unknown) => void;
 
+/** What goes with a connection whose head the primary read: the bytes, for the worker to give back to its server. */
+export interface ConnectionDelivery {
+  /** What the client sent first (the PROXY header stripped). */
+  head: Uint8Array;
+  /** The PROXY header's client, if the connection started with one. */
+  proxy: ProxyInfo | undefined;
+  /** The listen port, by which the worker finds its server. */
+  localPort: number | undefined;
+}
+
 /** What a listen handle needs of a worker: its id, whether its channel is open, and a way to hand it a client. */
 export interface HandleMember {
   readonly id: number;
   isConnected(): boolean;
   /** Sends `newconn` for `key` with the raw client handle; `onReply` runs with the worker's answer. */
   sendNewconn(key: string, client: unknown, onReply: NewconnReply): boolean;
+  /**
+   * Hands over a connection whose head was read, with those bytes (Shoal's worker runtime re-injects them);
+   * `onReply` runs with `accepted` true or false. A worker without the runtime refuses.
+   */
+  sendConnection?(key: string, client: unknown, delivery: ConnectionDelivery, onReply: NewconnReply): boolean;
   /**
    * Asks the worker (Shoal's worker runtime, when it runs one) to send back a copy of its listen socket on
    * `port`; it arrives through the registry's `socketCopy()`. Without a runtime nothing happens.
@@ -54,6 +70,8 @@ export interface ServerHandle {
   localAddress(): LocalAddress | undefined;
   /** A worker's load on this key (its report for this server), for load-aware strategies. */
   reportLoad?(workerId: number, load: LoadCounts): void;
+  /** A worker claimed a routing key, for a strategy that keeps keys (see `Strategy.claimed`). */
+  claim?(workerId: number, key: string): void;
   counters(): HandleCounters;
   /** A copy of a worker's listen socket it sent back (reuseport); false when the handle has no use for it. */
   adoptSocketCopy?(member: HandleMember, port: number, socket: RawStreamHandle): boolean;

@@ -1,6 +1,6 @@
 // The settings `setupPrimary()` merges, with Node's defaults; forks read them when they happen.
 import type { StdioOptions } from 'node:child_process';
-import type { StrategySpec } from '@shoal/scheduler';
+import type { StrategyOptions, StrategySpec } from '@shoal/scheduler';
 import { errInvalidArgType } from './errors.js';
 import type { Worker } from './worker.js';
 
@@ -21,6 +21,11 @@ export interface ClusterSettings {
    * key), a class or a factory (one instance per key), or a pick function. Frozen at the first setup or fork.
    */
   strategy?: StrategySpec;
+  /**
+   * Shoal: options for a built-in strategy named by `strategy` (e.g. `{ routeBy: 'cookie:sid' }` for
+   * `consistent-hash`); frozen with it.
+   */
+  strategyOptions?: StrategyOptions;
   /** Shoal: load Shoal's worker runtime into workers (true), never (false), or when a feature needs it (unset). */
   workerRuntime?: boolean;
   /**
@@ -46,6 +51,9 @@ export function validateSettings(options: ClusterSettings | undefined): void {
     throw errInvalidArgType('options.weightOf', 'function', options.weightOf);
   if (options.detached !== undefined && typeof options.detached !== 'boolean')
     throw errInvalidArgType('options.detached', 'boolean', options.detached);
+  const strategyOptions = options.strategyOptions;
+  if (strategyOptions !== undefined && (typeof strategyOptions !== 'object' || strategyOptions === null))
+    throw errInvalidArgType('options.strategyOptions', 'Object', strategyOptions);
   if (options.workerRuntime !== undefined && typeof options.workerRuntime !== 'boolean')
     throw errInvalidArgType('options.workerRuntime', 'boolean', options.workerRuntime);
   const inherited = options.inheritedSockets;

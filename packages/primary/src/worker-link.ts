@@ -52,6 +52,22 @@ export class WorkerLink {
     return this.#send({ cmd: NODE_CLUSTER_CMD, act: 'newconn', key, seq }, client, undefined);
   }
 
+  /**
+   * A Shoal message with `cmd` (one Node's worker ignores) and a handle, awaiting a reply like `newconn`: the
+   * worker runtime answers `{cmd, ack: seq, ...}`.
+   */
+  sendAwaitingReply(
+    cmd: string,
+    fields: Record<string, unknown>,
+    handle: unknown,
+    onReply: ReplyCallback,
+  ): boolean {
+    if (!this.#channel.connected) return false;
+    const seq = this.#nextSeq++;
+    this.#awaitingReply.set(seq, onReply);
+    return this.#send({ ...fields, cmd, seq }, handle, undefined);
+  }
+
   #send(message: object, handle: unknown, onSent: ((error: Error | null) => void) | undefined): boolean {
     // Without a callback, as in Node's own primary, a failed write surfaces as the child's 'error' (the
     // worker's), and the awaited replies are dropped by clear() when the channel closes.

@@ -12,7 +12,7 @@ import {
 } from '@shoal/protocol';
 import { childTransport } from './child-transport.js';
 import { internalMessageEvent } from './node-internals.js';
-import type { HandleMember, NewconnReply, RawStreamHandle } from './server-handle.js';
+import type { ConnectionDelivery, HandleMember, NewconnReply, RawStreamHandle } from './server-handle.js';
 import type { Worker } from './worker.js';
 import { WorkerLink } from './worker-link.js';
 
@@ -27,8 +27,10 @@ export interface WorkerSessionEvents {
   socketCopy: [port: number, socket: RawStreamHandle];
 }
 
-/** The `cmd` of the one Shoal message that carries a handle (the extension channel's transport cannot). */
+/** The `cmd` of the Shoal message a worker sends a listen socket copy with (the extension channel carries no handles). */
 export const SOCKET_COPY_CMD = 'NODE_SHOAL_SOCKET';
+/** The `cmd` of a hand-off with the bytes the primary read (and of the worker runtime's answer). */
+export const CONNECTION_CMD = 'NODE_SHOAL_CONN';
 
 export class WorkerSession extends EventEmitter<WorkerSessionEvents> implements HandleMember {
   readonly worker: Worker;
@@ -80,6 +82,23 @@ export class WorkerSession extends EventEmitter<WorkerSessionEvents> implements 
     return this.link.sendNewconn(key, client, onReply);
   }
 
+  sendConnection(key: string, client: unknown, delivery: ConnectionDelivery, onReply: NewconnReply): boolean {
+    if (!this.hasRuntime) {
+      // Only the runtime can give the bytes back: refuse, so another worker (or a close) takes it.
+      process.nextTick(onReply, { accepted: false }, undefined);
+      return false;
+    }
+    const fields: Record<string, unknown> = {
+      key,
+      head: Buffer.from(delivery.head.buffer, delivery.head.byteOffset, delivery.head.byteLength).toString(
+        'base64',
+      ),
+      port: delivery.localPort ?? null,
+    };
+    if (delivery.proxy !== undefined) fields.proxy = { ...delivery.proxy };
+    return this.link.sendAwaitingReply(CONNECTION_CMD, fields, client, onReply);
+  }
+
   requestSocketCopy(port: number): void {
     if (!this.hasRuntime) return;
     this.channel.request('shoal.socketCopy', { port }).catch(() => {
@@ -88,7 +107,12 @@ export class WorkerSession extends EventEmitter<WorkerSessionEvents> implements 
   }
 
   #onInternalMessage(message: unknown, handle: unknown): void {
-    if ((message as { cmd?: unknown } | null)?.cmd === SOCKET_COPY_CMD) {
+    const cmd = (message as { cmd?: unknown } | null)?.cmd;
+    if (cmd === CONNECTION_CMD) {
+      this.link.deliverReply(message as { ack?: unknown }, handle);
+      return;
+    }
+    if (cmd === SOCKET_COPY_CMD) {
       const port = (message as { port?: unknown }).port;
       const socket = handle as RawStreamHandle | undefined;
       if (typeof port === 'number' && socket && typeof socket.close === 'function')

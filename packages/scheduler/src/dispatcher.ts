@@ -240,6 +240,17 @@ export class Dispatcher<C> {
     return true;
   }
 
+  /**
+   * The worker claims a routing key (see `Strategy.claimed`); the strategy decides what that means. Returns
+   * false if the id is unknown.
+   */
+  claim(id: WorkerId, key: string): boolean {
+    const worker = this.#byId.get(id);
+    if (worker === undefined) return false;
+    this.strategy.claimed?.(worker, key);
+    return true;
+  }
+
   /** Takes every queued connection out, in order (the listener is closing): the caller closes them. */
   drainAll(): C[] {
     return this.#queue.takeAll();

@@ -16,6 +16,7 @@ export {
   type HeadReaderOptions,
   parseRouteBy,
 } from './head/head-reader.js';
+export type { HeadRequest, HeadVerdict, ProxyInfo, RouteBy } from './head/head-request.js';
 export { type ProxyHeaderResult, parseProxyHeader } from './head/proxy-header.js';
 export {
   resolveStrategy,

@@ -66,6 +66,9 @@ const builtIns: ReadonlyMap<string, (options: StrategyOptions) => Strategy> = ne
         maxKeys: options.maxKeys,
         key: options.key,
         needsPeer: options.needsPeer,
+        routeBy: options.routeBy,
+        maxHeadBytes: options.maxHeadBytes,
+        headTimeoutMs: options.headTimeoutMs,
       }),
   ],
 ]);

@@ -1,18 +1,28 @@
 // The contract between the dispatcher and a scheduling strategy: what a strategy is shown, and what it answers.
+import type { HeadRequest, ProxyInfo } from './head/head-request.js';
 
 /** A worker's id, as `cluster.workers` keys it. */
 export type WorkerId = number;
 
-/** What is known about a connection before any byte is read from it. */
+/**
+ * What is known about a connection: before any byte is read from it, or, for a strategy with a `head`, from the
+ * bytes it sent first.
+ */
 export interface ConnectionInfo {
   /** The server key (one listen socket in the primary). */
   key: string;
   remoteAddress?: string;
   remotePort?: number;
   localPort?: number;
-  /** A sticky key the user supplied (a header or cookie value, say); `consistent-hash` prefers it. */
+  /**
+   * A sticky key: what the strategy's head reader found (a cookie, header or query value, a PROXY header's client
+   * address); `consistent-hash` prefers it.
+   */
   routingKey?: string;
+  /** The bytes the primary read (a strategy with a `head`), the PROXY header stripped; the worker gets them too. */
   firstBytes?: Uint8Array;
+  /** The PROXY protocol header the connection started with, if any (a strategy with a `head`). */
+  proxy?: ProxyInfo;
 }
 
 /**
@@ -71,6 +81,13 @@ export interface Strategy {
    */
   readonly selective?: boolean;
   /**
+   * Present when `pick` needs what the connection sends first: the primary reads up to `head.maxBytes` bytes
+   * within `head.timeoutMs` (fewer once `head.examine` is done), fills `routingKey`, `firstBytes` and `proxy`,
+   * and hands the connection to the worker with those bytes, which Shoal's worker runtime gives back to the
+   * app's server before anything else. Needs the worker runtime, like `needsLoad`.
+   */
+  readonly head?: HeadRequest;
+  /**
    * Choose the worker for `connection`, or return `undefined` to keep it queued. `workers` holds every worker
    * that may take this connection — ready, and not among those that already refused it — in the order they
    * joined; it is never empty. Workers with hand-offs in flight are included: whether to wait for them is the
@@ -89,6 +106,11 @@ export interface Strategy {
   connectionClosed?(worker: WorkerView): void;
   /** The worker sent a load report (already applied to the view). */
   loadReported?(worker: WorkerView): void;
+  /**
+   * The worker claimed a routing key (a session it created, say, with `@shoal/worker`'s `claim()`): connections
+   * with that key should go to it from now on.
+   */
+  claimed?(worker: WorkerView, key: string): void;
 }
 
 /** The shortest custom strategy: `pick` alone. */

@@ -83,3 +83,23 @@ export function request<Result = unknown>(
   }
   return runtime.channel.request(method, params, options) as Promise<Result>;
 }
+
+/**
+ * Tells the primary that connections with routing key `key` (a session this worker created, say) belong here:
+ * a strategy that routes by the start of a connection (`consistent-hash` with `routeBy`) sends them to this
+ * worker from now on. Sent in order with what this worker sends next, so a reply that gives the key to a client
+ * arrives after the claim. Returns whether it was sent; false outside a cluster worker's main thread. Throws
+ * `ERR_INVALID_ARG_TYPE` for a key that is not a non-empty string.
+ */
+export function claim(key: string): boolean {
+  if (typeof key !== 'string' || key.length === 0) throw errInvalidArgType('key', 'a non-empty string', key);
+  const runtime = runtimeOfClusterWorker();
+  if (runtime === undefined) return false;
+  runtime.channel.request(CLAIM_METHOD, { key }).catch(() => {
+    // The primary left, or an older primary that knows no claims: connections then follow the hash.
+  });
+  return true;
+}
+
+/** The RPC method a claim travels as (the primary answers it). */
+export const CLAIM_METHOD = 'shoal.claim';

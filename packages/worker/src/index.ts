@@ -1,5 +1,13 @@
 /// <reference types="node" preserve="true" />
-export { type AppRpcHandler, handle, RESERVED_METHOD_PREFIX, ready, request } from './app-api.js';
+export {
+  type AppRpcHandler,
+  CLAIM_METHOD,
+  claim,
+  handle,
+  RESERVED_METHOD_PREFIX,
+  ready,
+  request,
+} from './app-api.js';
 export type { DrainResult } from './drain.js';
 export { DEFAULT_DRAIN_TIMEOUT_MS } from './drain-params.js';
 export { LoadTracker } from './load-tracker.js';

@@ -1,10 +1,11 @@
 // Shoal's worker runtime: opens the extension channel to the primary, reports this worker's load, and —
 // as the environment the primary forked it with asks — heartbeats, metrics, the orphan watchdog; answers
-// the primary's `shoal.drain`, `shoal.ping` and `shoal.socketCopy`; the watchdog thread also serves the main
-// thread's stack. Whatever fails here is swallowed: never the app's problem.
+// the primary's `shoal.drain`, `shoal.ping` and `shoal.socketCopy`, takes hand-offs that come with bytes; the
+// watchdog thread also serves the main thread's stack. Whatever fails here is swallowed: never the app's problem.
 import cluster from 'node:cluster';
 import { isMainThread } from 'node:worker_threads';
 import { ExtensionChannel } from '@shoal/protocol';
+import { acceptConnectionDeliveries } from './connection-delivery.js';
 import { Drain, type DrainResult } from './drain.js';
 import { parseDrainParams } from './drain-params.js';
 import { heartbeatIntervalFromEnv, startHeartbeat } from './heartbeat.js';
@@ -72,6 +73,7 @@ export function startWorkerRuntime(): WorkerRuntime {
     else setTimeout(report, wait);
   });
   const servers = new ListeningServers();
+  stops.push(acceptConnectionDeliveries(servers));
   const drain = new Drain(load, servers);
   channel.on('protocolError', () => {
     // A message this worker cannot read is dropped; it must never take the application down.

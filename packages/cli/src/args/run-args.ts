@@ -14,6 +14,7 @@ import {
 export const runFlags: readonly FlagSpec[] = [
   { name: 'instances', short: 'i', type: 'string' },
   { name: 'strategy', type: 'string' },
+  { name: 'route-by', type: 'string' },
   { name: 'ready', type: 'boolean' },
   { name: 'metrics', type: 'string' },
   { name: 'env-file', type: 'string' },
@@ -31,6 +32,8 @@ export interface RunSettings {
   app?: string;
   instances?: number | 'max';
   strategy?: string;
+  /** Sources of a sticky routing key, tried in order (`cookie:sid`, `query:sid`, `header:x-forwarded-for`, `proxy`). */
+  routeBy?: string[];
   ready?: boolean;
   metrics?: { host: string; port: number };
   envFile?: string;
@@ -59,6 +62,7 @@ export function parseRunArgs(argv: readonly string[]): RunCommandLine {
   if (positionals[0] !== undefined) settings.app = positionals[0];
   if (flags.instances !== undefined) settings.instances = instancesValue(flags.instances, '-i/--instances');
   if (flags.strategy !== undefined) settings.strategy = stringValue(flags.strategy, '--strategy');
+  if (flags['route-by'] !== undefined) settings.routeBy = routeByValue(flags['route-by'], '--route-by');
   if (flags.ready) settings.ready = true;
   if (flags.metrics !== undefined) settings.metrics = hostPortValue(flags.metrics, '--metrics');
   if (flags['env-file'] !== undefined) settings.envFile = stringValue(flags['env-file'], '--env-file');
@@ -92,6 +96,9 @@ export function settingsFromConfig(raw: unknown, where: string): RunSettings {
       case 'strategy':
         settings.strategy = stringValue(value, at);
         break;
+      case 'routeBy':
+        settings.routeBy = routeByValue(value, at);
+        break;
       case 'ready':
         settings.ready = booleanValue(value, at);
         break;
@@ -124,11 +131,23 @@ export function settingsFromConfig(raw: unknown, where: string): RunSettings {
         break;
       default:
         throw new UsageError(
-          `${where}: unknown key '${key}' (known: app, instances, strategy, ready, metrics, envFile, nodeArgs, watch, raw, logFile, name, args, env)`,
+          `${where}: unknown key '${key}' (known: app, instances, strategy, routeBy, ready, metrics, envFile, nodeArgs, watch, raw, logFile, name, args, env)`,
         );
     }
   }
   return settings;
+}
+
+/** A comma-separated list (a flag) or an array of strings (a config file), each checked by the strategy later. */
+function routeByValue(value: unknown, where: string): string[] {
+  const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+  if (
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    list.some((item) => typeof item !== 'string' || item === '')
+  )
+    throw new UsageError(`${where} must list routing key sources, e.g. cookie:sid,query:sid,proxy`);
+  return list as string[];
 }
 
 function envValue(value: unknown, where: string): Record<string, string> {

@@ -3,6 +3,7 @@
 import { existsSync, fstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { WriteStream } from 'node:tty';
+import type { ShoalClusterSettings } from '@shoal/cluster';
 import type { Supervisor } from '@shoal/supervisor';
 import { inheritedSockets } from '../activation.js';
 import { parseRunArgs, type RunSettings } from '../args/run-args.js';
@@ -129,7 +130,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       crashLoopExitCode: 1,
       settings: {
         silent: true,
-        ...(settings.strategy === undefined ? {} : { strategy: settings.strategy }),
+        ...strategySettings(settings),
         ...(inherited.length > 0 ? { inheritedSockets: inherited } : {}),
       },
     }) as unknown as Supervisor;
@@ -138,6 +139,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'SHOAL_ERR_UNKNOWN_STRATEGY')
       throw new UsageError(`--strategy ${settings.strategy}: ${(error as Error).message}`);
+    if (code === 'ERR_INVALID_ARG_VALUE' && settings.routeBy !== undefined)
+      throw new UsageError(`--route-by ${settings.routeBy.join(',')}: ${(error as Error).message}`);
     throw error;
   }
   const running = supervisor;
@@ -252,4 +255,19 @@ function ownOutputFiles(): string[] {
     }
   }
   return files;
+}
+
+type StrategyOptions = NonNullable<ShoalClusterSettings['strategyOptions']>;
+
+/** `--strategy`, and `--route-by`, which means `consistent-hash` routing by what each connection sends first. */
+function strategySettings(settings: RunSettings): { strategy?: string; strategyOptions?: StrategyOptions } {
+  if (settings.routeBy === undefined)
+    return settings.strategy === undefined ? {} : { strategy: settings.strategy };
+  const strategy = settings.strategy ?? 'consistent-hash';
+  if (strategy !== 'consistent-hash')
+    throw new UsageError(
+      `--route-by needs --strategy consistent-hash (the default with it), not ${strategy}`,
+    );
+  // Checked by the strategy as the primary sets up: a bad source is a usage error there.
+  return { strategy, strategyOptions: { routeBy: settings.routeBy as StrategyOptions['routeBy'] } };
 }

@@ -1,6 +1,8 @@
 // Consistent hashing with bounded loads: sticky by a key, moving few keys when workers come and go, and
 // never placing a new key on a worker already far above the average.
 import { hashString, pointHash } from '../hash.js';
+import { createHeadReader } from '../head/head-reader.js';
+import type { HeadRequest, RouteBy } from '../head/head-request.js';
 import type { ConnectionInfo, Strategy, WorkerView } from '../strategy.js';
 import {
   validateBoolean,
@@ -21,8 +23,19 @@ export interface ConsistentHashOptions {
   maxKeys?: number;
   /** The sticky key of a connection (default: `routingKey ?? remoteAddress`); undefined: no key. */
   key?: (connection: ConnectionInfo) => string | undefined;
-  /** Whether the primary must fill `remoteAddress` (default true, as the default key needs it). */
+  /** Whether the primary must fill `remoteAddress` (default true, as the default key needs it; false with `routeBy`). */
   needsPeer?: boolean;
+  /**
+   * Route by what each connection sends first: the primary reads its head and the first of these sources that
+   * yields a value is the key (`'cookie:io'`, `'query:sid'`, `'header:x-forwarded-for'`, `'proxy'` for the
+   * client of a PROXY protocol header…). A connection without one goes to the least loaded worker. The bytes
+   * read are handed to the worker with the connection (the PROXY header stripped).
+   */
+  routeBy?: RouteBy | readonly RouteBy[];
+  /** With `routeBy`: the most bytes read from a connection before routing it (default 16384). */
+  maxHeadBytes?: number;
+  /** With `routeBy`: the longest wait (ms) for those bytes before routing by what arrived (default 2000). */
+  headTimeoutMs?: number;
 }
 
 interface StickyEntry {
@@ -36,6 +49,10 @@ const SLOTS = 2 ** 20;
 
 function defaultKey(connection: ConnectionInfo): string | undefined {
   return connection.routingKey ?? connection.remoteAddress;
+}
+
+function routingKeyOnly(connection: ConnectionInfo): string | undefined {
+  return connection.routingKey;
 }
 
 /**
@@ -57,6 +74,7 @@ export class ConsistentHashStrategy implements Strategy {
   /** The load bound and connections without a key read live connections. */
   readonly needsLoad = true;
   readonly selective = true;
+  readonly head: HeadRequest | undefined;
   readonly #epsilon: number;
   readonly #virtualNodes: number;
   readonly #maxKeys: number;
@@ -83,9 +101,14 @@ export class ConsistentHashStrategy implements Strategy {
     validateInteger(virtualNodes, 'options.virtualNodes', 1, 10_000);
     const maxKeys = options.maxKeys ?? 65_536;
     validateLimit(maxKeys, 'options.maxKeys', 0);
-    const key = options.key ?? defaultKey;
+    const routeBy = options.routeBy;
+    this.head =
+      routeBy === undefined
+        ? undefined
+        : createHeadReader(routeBy, { maxBytes: options.maxHeadBytes, timeoutMs: options.headTimeoutMs });
+    const key = options.key ?? (routeBy === undefined ? defaultKey : routingKeyOnly);
     validateFunction(key, 'options.key');
-    const needsPeer = options.needsPeer ?? true;
+    const needsPeer = options.needsPeer ?? routeBy === undefined;
     validateBoolean(needsPeer, 'options.needsPeer');
     this.#epsilon = epsilon;
     this.#virtualNodes = virtualNodes;
@@ -139,6 +162,18 @@ export class ConsistentHashStrategy implements Strategy {
     const worker = this.#place(hashString(key), workers);
     if (worker !== undefined && this.#maxKeys > 0) this.#remember(key, worker);
     return worker;
+  }
+
+  /** A worker says a key is its own (it created that session): the key's connections go to it from now on. */
+  claimed(worker: WorkerView, key: string): void {
+    if (this.#maxKeys === 0 || this.#members[worker.slot] !== worker) return;
+    const entry = this.#sticky.get(key);
+    if (entry !== undefined) {
+      this.#sticky.delete(key);
+      this.#sticky.set(key, { worker, used: true });
+      return;
+    }
+    this.#remember(key, worker);
   }
 
   settled(worker: WorkerView, connection: ConnectionInfo, accepted: boolean): void {
