@@ -46,6 +46,19 @@ describe('parseRunArgs', () => {
     });
   });
 
+  it('reads --route-by as a list of sources, from a flag or a config file', () => {
+    expect(parseRunArgs(['a.js', '--route-by', 'query:sid, cookie:io,proxy']).settings.routeBy).toEqual([
+      'query:sid',
+      'cookie:io',
+      'proxy',
+    ]);
+    expect(settingsFromConfig({ routeBy: ['header:x-forwarded-for'] }, 'f.json').routeBy).toEqual([
+      'header:x-forwarded-for',
+    ]);
+    expect(() => parseRunArgs(['a.js', '--route-by', 'cookie:io,,proxy'])).toThrow(UsageError);
+    expect(() => settingsFromConfig({ routeBy: [] }, 'f.json')).toThrow('must list routing key sources');
+  });
+
   it('takes -i max, and --metrics with only a port binds 127.0.0.1', () => {
     expect(parseRunArgs(['a.js', '-i', 'max']).settings.instances).toBe('max');
     expect(parseRunArgs(['a.js', '--metrics', '9100']).settings.metrics).toEqual({

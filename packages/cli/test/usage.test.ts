@@ -1,6 +1,6 @@
 // The command line's own answers: help, version, bad flags (exit 2, naming the flag), a missing app.
 import { describe, expect, it } from 'vitest';
-import { shoal, testEnv } from './support.js';
+import { fixture, shoal, testEnv } from './support.js';
 
 describe('shoal usage', () => {
   it('exits 2 naming an unknown flag, a bad value, or an unknown command', async () => {
@@ -19,6 +19,23 @@ describe('shoal usage', () => {
     expect(results[3]?.stderr).toMatch(/unknown command 'frobnicate'/);
     expect(results[4]?.stderr).toMatch(/shoal scale needs the number of workers/);
     for (const result of results) expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 for a routing source no strategy knows, or --route-by with another strategy', async () => {
+    const env = testEnv();
+    const app = fixture('app.mjs');
+    const [unknown, other] = await Promise.all([
+      shoal(['run', app, '-i', '1', '--name', 'route-a', '--route-by', 'color:blue'], { env }),
+      shoal(
+        ['run', app, '-i', '1', '--name', 'route-b', '--route-by', 'cookie:sid', '--strategy', 'round-robin'],
+        {
+          env,
+        },
+      ),
+    ]);
+    expect([unknown.code, other.code]).toEqual([2, 2]);
+    expect(unknown.stderr).toMatch(/^shoal: --route-by color:blue: /);
+    expect(other.stderr).toMatch(/--route-by needs --strategy consistent-hash/);
   });
 
   it('prints help for every command and the version', async () => {

@@ -5,6 +5,7 @@ import type { LoadReport, WorkerMessage } from '@shoal/protocol';
 import { createWorkerProcess } from './create-worker-process.js';
 import { channels } from './diagnostics.js';
 import { type Distribution, resolveDistribution } from './distribution.js';
+import { errInvalidArgValue } from './errors.js';
 import type { ClusterSnapshot, WorkerSnapshot } from './inspection.js';
 import { ListenRegistry } from './listen-registry.js';
 import { debugProcess } from './node-internals.js';
@@ -90,6 +91,17 @@ export class ClusterPrimary extends EventEmitter<ClusterPrimaryEvents> {
     // Wrapped now, so a worker's first listen on one already finds its address.
     if (options?.inheritedSockets !== undefined) this.#registry.inherit(options.inheritedSockets);
     const settings = mergeSettings(this.settings, options);
+    if (
+      settings.workerRuntime === false &&
+      (this.#distribution?.readsHead === true || (this.#distribution === undefined && readsHead(settings)))
+    ) {
+      // Its connections could only be closed: the bytes read in the primary need the runtime to reach the app.
+      throw errInvalidArgValue(
+        'options.workerRuntime',
+        false,
+        'must not be false with a strategy that routes by the start of each connection (routeBy)',
+      );
+    }
     this.settings = settings;
     if (this.#distribution === undefined) {
       // Frozen only once it succeeded: a bad strategy throws here again at the next call, never half-applies.
@@ -314,4 +326,12 @@ export class ClusterPrimary extends EventEmitter<ClusterPrimaryEvents> {
       this.#allDisconnected.emit('disconnect');
     }
   }
+}
+
+/** Whether the settings name a strategy that will read heads (checked before the distribution is frozen). */
+function readsHead(settings: ClusterSettings): boolean {
+  const routeBy = settings.strategyOptions?.routeBy;
+  if (routeBy !== undefined) return true;
+  const strategy = settings.strategy as { head?: unknown } | undefined;
+  return typeof strategy === 'object' && strategy !== null && strategy.head !== undefined;
 }

@@ -7,14 +7,15 @@ import { type EnvironmentPolicy, SCHED_NONE, SCHED_RR, type SchedulingPolicy } f
 
 export type Distribution =
   /** The primary accepts and hands each connection to the worker a strategy picks. */
-  | { kind: 'round-robin'; name: string; needsLoad: boolean; strategy: () => Strategy }
+  | { kind: 'round-robin'; name: string; needsLoad: boolean; readsHead: boolean; strategy: () => Strategy }
   /** The kernel distributes over one handle every worker accepts on (Node's SCHED_NONE). */
-  | { kind: 'shared'; name: 'shared'; needsLoad: false }
+  | { kind: 'shared'; name: 'shared'; needsLoad: false; readsHead: false }
   /** One SO_REUSEPORT socket per worker; `strategy` places connections the primary accepts on orphans. */
   | {
       kind: 'reuseport';
       name: string;
       needsLoad: boolean;
+      readsHead: boolean;
       strategy: () => Strategy;
       bind: typeof bindReusePort;
     };
@@ -48,18 +49,26 @@ export function resolveDistribution(
   const probe = strategy();
   const first = onceThen(probe, strategy);
   // Load reports and re-injected heads both need Shoal's worker runtime in every worker.
-  const needsLoad = probe.needsLoad === true || probe.head !== undefined;
-  if (probe.mode === 'shared') return { kind: 'shared', name: 'shared', needsLoad: false };
+  const readsHead = probe.head !== undefined;
+  const needsLoad = probe.needsLoad === true || readsHead;
+  if (probe.mode === 'shared') return { kind: 'shared', name: 'shared', needsLoad: false, readsHead: false };
   if (probe.mode === 'reuseport') {
     const support = reusePortSupport();
     if (support.ok)
-      return { kind: 'reuseport', name: probe.name, needsLoad, strategy: first, bind: support.bind };
+      return {
+        kind: 'reuseport',
+        name: probe.name,
+        needsLoad,
+        readsHead,
+        strategy: first,
+        bind: support.bind,
+      };
     process.emitWarning(`reuseport is unavailable (${support.reason}); using round-robin`, {
       code: 'SHOAL_WARN_REUSEPORT_UNAVAILABLE',
     });
     return roundRobin();
   }
-  return { kind: 'round-robin', name: probe.name, needsLoad, strategy: first };
+  return { kind: 'round-robin', name: probe.name, needsLoad, readsHead, strategy: first };
 }
 
 /** Node's own default: round robin, no load reports needed. */
@@ -68,6 +77,7 @@ export function roundRobin(): Distribution {
     kind: 'round-robin',
     name: 'round-robin',
     needsLoad: false,
+    readsHead: false,
     strategy: strategyFactory('round-robin'),
   };
 }

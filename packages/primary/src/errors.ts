@@ -5,5 +5,6 @@ export {
   describeReceived,
   errInternalAssertion,
   errInvalidArgType,
+  errInvalidArgValue,
   errSocketBadPort,
 } from '@shoal/protocol/node-errors';

@@ -16,6 +16,31 @@ describe('setupPrimary', () => {
     );
   });
 
+  it('takes strategyOptions for a built-in strategy, and refuses routeBy without the worker runtime', () => {
+    const primary = new ClusterPrimary();
+    primary.setupPrimary({ strategy: 'consistent-hash', strategyOptions: { routeBy: ['cookie:sid'] } });
+    expect(primary.strategy).toBe('consistent-hash');
+    expect(() => primary.setupPrimary({ workerRuntime: false })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+    expect(() =>
+      new ClusterPrimary().setupPrimary({
+        strategy: 'consistent-hash',
+        strategyOptions: { routeBy: ['x'] as never },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    expect(() =>
+      new ClusterPrimary().setupPrimary({
+        strategy: 'consistent-hash',
+        strategyOptions: { routeBy: 'query:sid' },
+        workerRuntime: false,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    expect(() => new ClusterPrimary().setupPrimary({ strategyOptions: 3 as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
+  });
+
   it('reports a strategy that names nothing, or a factory that gives no strategy, at setup', () => {
     expect(() => new ClusterPrimary().setupPrimary({ strategy: 'fastest' })).toThrow(
       expect.objectContaining({ code: 'SHOAL_ERR_UNKNOWN_STRATEGY' }),
