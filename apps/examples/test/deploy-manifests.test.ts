@@ -159,9 +159,12 @@ function invariants(docs: Doc[]): string[] {
       'startupProbe asks the --metrics port',
     );
 
-  // SIGTERM comes after the preStop sleep; Shoal then waits its own delay and drains within its budget. `shoal run`
-  // sets neither (it has no flag for them: see below), so the supervisor's defaults are what runs.
-  const shoal = resolveOptions({});
+  // SIGTERM comes after the preStop sleep; Shoal then waits its own delay and drains within its budget: the
+  // container's --shutdown-delay/--shutdown-timeout, or the supervisor's defaults for what it leaves out.
+  const shoal = resolveOptions({
+    shutdownDelayMs: settings.shutdownDelay,
+    shutdownTimeoutMs: settings.shutdownTimeout,
+  });
   const sleep = preStopSeconds(container);
   check(sleep !== undefined && sleep >= 1, 'a preStop sleep of at least 1 s');
   const grace = pod.terminationGracePeriodSeconds ?? 30;
@@ -276,7 +279,7 @@ describe('deploy/kubernetes', () => {
       ],
       [
         'a flag shoal run does not have',
-        (all) => containerOf(all).args.push('--drain-timeout', '20'),
+        (all) => containerOf(all).args.push('--drain-budget', '20'),
         'shoal run rejects the args',
       ],
       ['-i max without a CPU limit', (all) => delete containerOf(all).resources.limits.cpu, 'CPU limit'],
@@ -317,11 +320,14 @@ describe('deploy/kubernetes', () => {
     }
   });
 
-  it('shoal run passes no shutdown delay or budget of its own, so the supervisor defaults above are what runs', () => {
+  it("passes the container's shutdown flags to the supervisor, whose defaults fill in the rest", () => {
     const run = readFileSync(path.join(root, 'packages/cli/dist/commands/run.js'), 'utf8');
-    expect(run).not.toMatch(/shutdownDelayMs|shutdownTimeoutMs/);
-    const shoal = resolveOptions({});
-    expect([shoal.shutdownDelayMs, shoal.shutdownTimeoutMs]).toEqual([0, 30_000]);
+    expect(run).toMatch(/shutdownDelayMs: settings\.shutdownDelay/);
+    expect(run).toMatch(/shutdownTimeoutMs: settings\.shutdownTimeout/);
+    const container = one(loadManifests(), 'Deployment').spec.template.spec.containers[0];
+    const settings = parseRunArgs(container.args.slice(1)).settings;
+    expect([settings.shutdownDelay, settings.shutdownTimeout]).toEqual([undefined, 30_000]);
+    expect(resolveOptions({}).shutdownDelayMs).toBe(0);
   });
 });
 

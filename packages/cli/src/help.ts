@@ -30,6 +30,10 @@ Flags:
                           of a PROXY protocol header, which is stripped before the app reads)
   --ready                 a worker is ready when it calls ready() (or process.send('ready')),
                           not when it listens
+  --shutdown-delay T      at SIGTERM, /readyz turns 503 and the workers keep serving for T before
+                          the drain starts (default 0; 5000, 500ms, 5s, 1m)
+  --shutdown-timeout T    the whole shutdown's budget, then what is left is killed (default 30s)
+  --drain-timeout T       one worker's drain limit, at shutdown or a reload (default 10s)
   --metrics [HOST:]PORT   Prometheus /metrics, /livez, /readyz (host default 127.0.0.1)
   --env-file F            extra environment for the workers (dotenv format)
   --node-args "..."       Node flags for the workers, e.g. --node-args "--max-old-space-size=512"
@@ -40,7 +44,8 @@ Flags:
   --name NAME             the cluster's name for status/reload/scale/stop (default: the app's
                           file name without extension)
   --config F              a config file (default: shoal.config.json or .js in this directory);
-                          its keys: app, instances, strategy, routeBy, ready, metrics, envFile, nodeArgs,
+                          its keys: app, instances, strategy, routeBy, ready, shutdownDelay,
+                          shutdownTimeout, drainTimeout, metrics, envFile, nodeArgs,
                           watch, raw, logFile, name, args, env. Flags win.
   -h, --help              this help
 

@@ -46,6 +46,27 @@ describe('parseRunArgs', () => {
     });
   });
 
+  it('reads the shutdown durations, with or without a unit, from flags or a config file', () => {
+    const line = parseRunArgs([
+      'a.js',
+      '--shutdown-delay',
+      '5s',
+      '--shutdown-timeout=1m',
+      '--drain-timeout',
+      '1500',
+    ]);
+    expect(line.settings).toMatchObject({ shutdownDelay: 5000, shutdownTimeout: 60_000, drainTimeout: 1500 });
+    expect(settingsFromConfig({ shutdownDelay: 250, drainTimeout: '2s' }, 'f.json')).toEqual({
+      shutdownDelay: 250,
+      drainTimeout: 2000,
+    });
+    expect(() => parseRunArgs(['a.js', '--shutdown-delay', 'soon'])).toThrow(
+      /--shutdown-delay must be a duration/,
+    );
+    expect(() => parseRunArgs(['a.js', '--drain-timeout', '-1s'])).toThrow(UsageError);
+    expect(() => parseRunArgs(['a.js', '--shutdown-timeout', '99999999m'])).toThrow(/too long/);
+  });
+
   it('reads --route-by as a list of sources, from a flag or a config file', () => {
     expect(parseRunArgs(['a.js', '--route-by', 'query:sid, cookie:io,proxy']).settings.routeBy).toEqual([
       'query:sid',

@@ -4,6 +4,7 @@ import { UsageError } from './usage-error.js';
 import {
   argListValue,
   booleanValue,
+  durationValue,
   hostPortValue,
   instancesValue,
   nameValue,
@@ -16,6 +17,9 @@ export const runFlags: readonly FlagSpec[] = [
   { name: 'strategy', type: 'string' },
   { name: 'route-by', type: 'string' },
   { name: 'ready', type: 'boolean' },
+  { name: 'shutdown-delay', type: 'string' },
+  { name: 'shutdown-timeout', type: 'string' },
+  { name: 'drain-timeout', type: 'string' },
   { name: 'metrics', type: 'string' },
   { name: 'env-file', type: 'string' },
   { name: 'node-args', type: 'string', dashValue: true },
@@ -35,6 +39,12 @@ export interface RunSettings {
   /** Sources of a sticky routing key, tried in order (`cookie:sid`, `query:sid`, `header:x-forwarded-for`, `proxy`). */
   routeBy?: string[];
   ready?: boolean;
+  /** ms between readiness turning false and the drain starting, at shutdown (supervisor default 0). */
+  shutdownDelay?: number;
+  /** ms the whole shutdown may take before what is left is killed (supervisor default 30 000). */
+  shutdownTimeout?: number;
+  /** ms one worker may take to drain (at shutdown or a reload) before it is stopped (supervisor default 10 000). */
+  drainTimeout?: number;
   metrics?: { host: string; port: number };
   envFile?: string;
   nodeArgs?: string[];
@@ -64,6 +74,12 @@ export function parseRunArgs(argv: readonly string[]): RunCommandLine {
   if (flags.strategy !== undefined) settings.strategy = stringValue(flags.strategy, '--strategy');
   if (flags['route-by'] !== undefined) settings.routeBy = routeByValue(flags['route-by'], '--route-by');
   if (flags.ready) settings.ready = true;
+  if (flags['shutdown-delay'] !== undefined)
+    settings.shutdownDelay = durationValue(flags['shutdown-delay'], '--shutdown-delay');
+  if (flags['shutdown-timeout'] !== undefined)
+    settings.shutdownTimeout = durationValue(flags['shutdown-timeout'], '--shutdown-timeout');
+  if (flags['drain-timeout'] !== undefined)
+    settings.drainTimeout = durationValue(flags['drain-timeout'], '--drain-timeout');
   if (flags.metrics !== undefined) settings.metrics = hostPortValue(flags.metrics, '--metrics');
   if (flags['env-file'] !== undefined) settings.envFile = stringValue(flags['env-file'], '--env-file');
   if (flags['node-args'] !== undefined) settings.nodeArgs = splitArgs(flags['node-args'] as string);
@@ -102,6 +118,15 @@ export function settingsFromConfig(raw: unknown, where: string): RunSettings {
       case 'ready':
         settings.ready = booleanValue(value, at);
         break;
+      case 'shutdownDelay':
+        settings.shutdownDelay = durationValue(value, at);
+        break;
+      case 'shutdownTimeout':
+        settings.shutdownTimeout = durationValue(value, at);
+        break;
+      case 'drainTimeout':
+        settings.drainTimeout = durationValue(value, at);
+        break;
       case 'metrics':
         settings.metrics = hostPortValue(value, at);
         break;
@@ -131,7 +156,7 @@ export function settingsFromConfig(raw: unknown, where: string): RunSettings {
         break;
       default:
         throw new UsageError(
-          `${where}: unknown key '${key}' (known: app, instances, strategy, routeBy, ready, metrics, envFile, nodeArgs, watch, raw, logFile, name, args, env)`,
+          `${where}: unknown key '${key}' (known: app, instances, strategy, routeBy, ready, shutdownDelay, shutdownTimeout, drainTimeout, metrics, envFile, nodeArgs, watch, raw, logFile, name, args, env)`,
         );
     }
   }

@@ -29,6 +29,23 @@ export function hostPortValue(value: unknown, where: string): { host: string; po
   return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
 }
 
+/**
+ * A duration: a whole number of milliseconds, or with a unit (`500ms`, `5s`, `1m`). A config file may also give a
+ * plain number (milliseconds).
+ */
+export function durationValue(value: unknown, where: string): number {
+  const text = typeof value === 'number' ? String(value) : value;
+  const match = typeof text === 'string' ? /^(\d+)(ms|s|m)?$/.exec(text.trim()) : null;
+  if (!match)
+    throw new UsageError(
+      `${where} must be a duration like 5000, 500ms, 5s or 1m, not ${JSON.stringify(value)}`,
+    );
+  const scale = match[2] === 's' ? 1000 : match[2] === 'm' ? 60_000 : 1;
+  const ms = Number(match[1]) * scale;
+  if (!Number.isSafeInteger(ms) || ms > 2 ** 31 - 1) throw new UsageError(`${where} is too long: ${text}`);
+  return ms;
+}
+
 export function stringValue(value: unknown, where: string): string {
   if (typeof value !== 'string' || value === '') throw new UsageError(`${where} must be a non-empty string`);
   return value;

@@ -128,6 +128,9 @@ export async function run(argv: readonly string[]): Promise<number> {
       readiness: settings.ready ? 'ready' : 'listening',
       signals: true,
       crashLoopExitCode: 1,
+      ...(settings.shutdownDelay === undefined ? {} : { shutdownDelayMs: settings.shutdownDelay }),
+      ...(settings.shutdownTimeout === undefined ? {} : { shutdownTimeoutMs: settings.shutdownTimeout }),
+      ...(settings.drainTimeout === undefined ? {} : { drainTimeoutMs: settings.drainTimeout }),
       settings: {
         silent: true,
         ...strategySettings(settings),
