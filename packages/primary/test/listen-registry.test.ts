@@ -48,7 +48,7 @@ function replies(): {
   };
 }
 
-const shared: Distribution = { kind: 'shared', name: 'shared', needsLoad: false };
+const shared: Distribution = { kind: 'shared', name: 'shared', needsLoad: false, readsHead: false };
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -210,6 +210,7 @@ describe('ListenRegistry', () => {
       kind: 'round-robin',
       name: 'recording',
       needsLoad: true,
+      readsHead: false,
       strategy: () => strategy,
     };
     const a = new FakeMember(1);
@@ -244,6 +245,7 @@ describe('ListenRegistry', () => {
       kind: 'round-robin',
       name: 'recording',
       needsLoad: true,
+      readsHead: false,
       strategy: () => strategy,
     };
     const a = new FakeMember(1);
