@@ -54,8 +54,15 @@ export async function startHost(
     env: { ...env, HOST: options.address, PORT: String(port), HOST_NAME: options.name, ...options.env },
     stderrEvents: true,
   });
-  const metrics = await run.waitForEvent('metrics');
-  await run.waitForEvent('ready');
+  // A run that exits instead (its port taken meanwhile, say) fails here at once, with its output.
+  const exited = run.exited.then((exit) => {
+    throw new Error(
+      `shoal run for host ${options.name} exited: ${JSON.stringify(exit)}\n${run.output.join('\n')}`,
+    );
+  });
+  exited.catch(() => {}); // only the start awaits it: a later exit (a test's own shutdown) is no failure
+  const metrics = await Promise.race([run.waitForEvent('metrics'), exited]);
+  await Promise.race([run.waitForEvent('ready'), exited]);
   return {
     name: options.name,
     address: options.address,
