@@ -44,13 +44,10 @@ io.engine.generateId = (request) => {
   return id;
 };
 
-io.engine.on('headers', (headers, request) => {
+// Connections stay kept alive: when a browser's tabs (or a proxy) share one pool, and a connection opened for one
+// session carries another session's poll, Shoal's worker runtime sends that request to the session's worker.
+io.engine.on('headers', (headers) => {
   headers['x-worker'] = String(process.pid);
-  // The primary routes a connection by its first request only. A browser's tabs share one keep-alive pool (and
-  // a proxy may pool connections across clients), so a connection opened for one session could carry another
-  // session's poll to the wrong worker: closing after each polling response makes every request route anew.
-  // Not on the WebSocket upgrade, whose `Connection: Upgrade` it would break.
-  if (request.headers.upgrade === undefined) headers.connection = 'close';
 });
 
 io.on('connection', (socket) => {

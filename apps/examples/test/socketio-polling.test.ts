@@ -59,8 +59,8 @@ describe('Socket.IO long polling under shoal run (3 workers)', () => {
 
   it('--route-by query:sid,cookie:io and the claim: one address, each session on one worker, sessions spread; WebSocket upgrade', async () => {
     const { port, pids } = await shoalRun(['--route-by', 'query:sid,cookie:io']);
-    // Four sessions share one keep-alive pool, as a browser's tabs do; without the app's `Connection: close`
-    // their polls cross over to each other's workers.
+    // Four sessions share one keep-alive pool, as a browser's tabs do: a connection opened for one session carries
+    // another's polls, which the worker runtime sends back to the primary for that session's worker.
     const tabs = new http.Agent({ keepAlive: true, maxSockets: 6 });
     const records = await Promise.all(
       Array.from({ length: 8 }, (_, n) =>
@@ -75,14 +75,17 @@ describe('Socket.IO long polling under shoal run (3 workers)', () => {
     ).finally(() => tabs.destroy());
     const homes = records.map((record) => expectOneWorker(record, pids));
     expect(new Set(homes).size).toBeGreaterThan(1);
+    const shared = records.slice(4);
+    const crossed = shared.some((record, i) =>
+      shared.some((other, j) => i !== j && [...record.sockets].some((socket) => other.sockets.has(socket))),
+    );
+    expect(crossed).toBe(true);
     for (const [n, record] of records.entries()) {
-      expect(record.connections).toBe(record.statuses.length);
       const transports = record.echoes.map((echo) => echo.transport);
       if (n < 2) {
         expect(record.echoes).toHaveLength(40);
         expect(transports.slice(20)).toEqual(Array(20).fill('websocket'));
       } else {
-        expect(record.connections).toBeGreaterThan(40);
         expect(transports).toEqual(Array(20).fill('polling'));
       }
     }

@@ -18,6 +18,8 @@ export interface SessionRecord {
   echoes: Echo[];
   /** TCP connections those responses came over. */
   connections: number;
+  /** The client sockets they came over (to see which connections several sessions shared). */
+  sockets: Set<unknown>;
   /** Why the session broke, if it did (the client's connect_error or disconnect). */
   failure: string | undefined;
 }
@@ -85,10 +87,11 @@ export async function runSession(options: SessionOptions): Promise<SessionRecord
     statuses: [],
     echoes: [],
     connections: 0,
+    sockets: new Set(),
     failure: undefined,
   };
   const tag = String(++sessions);
-  recordings.set(tag, { record, sockets: new Set() });
+  recordings.set(tag, { record, sockets: record.sockets });
   const transports = options.transports ?? ['polling'];
   const client = io(`http://127.0.0.1:${options.port}`, {
     transports,

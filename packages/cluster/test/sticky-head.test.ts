@@ -78,6 +78,43 @@ function raw(port: number, pieces: (string | Buffer)[]): Promise<string> {
   });
 }
 
+/** One kept-alive connection: each `send` writes a request and resolves with the response's body. */
+function keptAlive(port: number): { send(request: string): Promise<Seen>; close(): void } {
+  const socket = net.connect(port, '127.0.0.1');
+  let buffer = '';
+  let waiting: ((seen: Seen) => void) | undefined;
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk) => {
+    buffer += chunk;
+    const end = buffer.indexOf('\r\n\r\n');
+    const length = /content-length: (\d+)/i.exec(buffer.slice(0, end));
+    if (end === -1 || !length || buffer.length < end + 4 + Number(length[1])) return;
+    const body = buffer.slice(end + 4, end + 4 + Number(length[1]));
+    buffer = buffer.slice(end + 4 + Number(length[1]));
+    waiting?.(JSON.parse(body) as Seen);
+  });
+  return {
+    send(request: string): Promise<Seen> {
+      return new Promise((resolve) => {
+        waiting = resolve;
+        socket.write(request);
+      });
+    },
+    close: () => socket.destroy(),
+  };
+}
+
+/** Makes worker `target` claim `key`: requests aimed by key until one lands on it, which then claims. */
+async function claimOn(port: number, target: number, key: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const aim = `aim-${key}-${attempt}`;
+    if ((await request(port, { path: `/?sid=${aim}` })).worker !== target) continue;
+    expect((await request(port, { path: `/?sid=${aim}&claim=${key}` })).worker).toBe(target);
+    return;
+  }
+  throw new Error(`no key found that lands on worker ${target}`);
+}
+
 function bodyOf(reply: string): Seen {
   return JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as Seen;
 }
@@ -124,6 +161,32 @@ describe('routing by the head of a connection', () => {
         expect((await request(port, { headers: { cookie: 'sid=shared-key' } })).worker).toBe(target);
         expect((await request(port, { path: '/?sid=shared-key' })).worker).toBe(target);
       }
+    }
+    expect(app.named('cluster:exit')).toEqual([]);
+  });
+
+  it("sends a later request for another worker's key, on a kept-alive connection, to that worker", async () => {
+    const { app, port } = await start({ ROUTE_BY: '["query:sid"]' });
+    await claimOn(port, 1, 'key-one');
+    await claimOn(port, 2, 'key-two');
+    // Like a browser's tabs sharing one pool: one connection carries requests of two sessions.
+    const connection = keptAlive(port);
+    try {
+      expect((await connection.send('GET /first?sid=key-one HTTP/1.1\r\nHost: x\r\n\r\n')).worker).toBe(1);
+      expect((await connection.send('GET /again?sid=key-one HTTP/1.1\r\nHost: x\r\n\r\n')).worker).toBe(1);
+      const body = 'a body the first worker read and sent back with the request';
+      const moved = await connection.send(
+        `POST /second?sid=key-two HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
+      expect(moved).toMatchObject({ worker: 2, method: 'POST', url: '/second?sid=key-two', body });
+      // The connection lives on at its new worker; a request without a key stays there.
+      expect(await connection.send('GET /third HTTP/1.1\r\nHost: x\r\n\r\n')).toMatchObject({
+        worker: 2,
+        url: '/third',
+      });
+      expect((await connection.send('GET /back?sid=key-one HTTP/1.1\r\nHost: x\r\n\r\n')).worker).toBe(1);
+    } finally {
+      connection.close();
     }
     expect(app.named('cluster:exit')).toEqual([]);
   });

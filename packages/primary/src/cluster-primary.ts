@@ -142,6 +142,7 @@ export class ClusterPrimary extends EventEmitter<ClusterPrimaryEvents> {
     session.on('message', (message, handle) => this.#onMessage(session, message, handle));
     session.on('protocolError', (error, raw) => this.#reportProtocolError(worker, error, raw));
     session.on('socketCopy', (port, socket) => this.#registry.socketCopy(session, port, socket));
+    session.on('reroute', (key, client, bytes, proxy) => this.#registry.reroute(key, client, bytes, proxy));
     // A worker runtime's claim of a routing key (a session it created) reaches every strategy it listens under.
     session.channel.handle('shoal.claim', (params) => {
       const key = (params as { key?: unknown } | null)?.key;

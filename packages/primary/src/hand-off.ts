@@ -1,7 +1,13 @@
 // Hands raw client handles to workers through a Dispatcher: the per-connection path of round robin and of
 // the connections the primary accepts on a reuseport socket whose worker left. Counts what happens to them.
 import type { LoadCounts } from '@shoal/protocol';
-import { type ConnectionInfo, Dispatcher, type HeadRequest, type Strategy } from '@shoal/scheduler';
+import {
+  type ConnectionInfo,
+  Dispatcher,
+  type HeadRequest,
+  type ProxyInfo,
+  type Strategy,
+} from '@shoal/scheduler';
 import { channels } from './diagnostics.js';
 import { type HeadRead, type PendingHead, readHead } from './head-read.js';
 import type { HandleCounters } from './inspection.js';
@@ -165,6 +171,22 @@ export class HandOff {
     this.#reading.add(pending);
   }
 
+  /**
+   * A connection a worker handed back with the request it carries (`bytes`, the PROXY header already gone): routed
+   * again by those bytes, as a new connection whose head is read. False without a head reader.
+   */
+  reroute(client: RawStreamHandle, bytes: Uint8Array, proxy: ProxyInfo | undefined): boolean {
+    const head = this.#head;
+    if (head === undefined) return false;
+    const verdict = (head.open?.() ?? head).examine(bytes, true);
+    const info: ConnectionInfo = { key: this.#key, localPort: this.#localPort, firstBytes: bytes };
+    if (this.#needsPeer) this.#fillPeer(client, info);
+    if (verdict.done && verdict.routingKey !== undefined) info.routingKey = verdict.routingKey;
+    if (proxy !== undefined) info.proxy = proxy;
+    this.#dispatcher.route(client, info);
+    return true;
+  }
+
   /** Closes every connection still waiting for a worker (the listen socket is going away). */
   closeQueued(): void {
     for (const pending of this.#reading) pending.abort();
@@ -225,7 +247,13 @@ export class HandOff {
       member.sendConnection(
         this.#key,
         client,
-        { head: info.firstBytes, proxy: info.proxy, localPort: this.#localPort },
+        {
+          head: info.firstBytes,
+          proxy: info.proxy,
+          localPort: this.#localPort,
+          routingKey: info.routingKey,
+          routeBy: this.#head?.routeBy,
+        },
         onReply,
       );
     } else {

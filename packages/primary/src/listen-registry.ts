@@ -3,6 +3,7 @@
 import { constants } from 'node:os';
 import path from 'node:path';
 import type { LoadReport, QueryServerMessage } from '@shoal/protocol';
+import type { ProxyInfo } from '@shoal/scheduler';
 import type { Distribution } from './distribution.js';
 import type { HandOffOptions } from './hand-off.js';
 import { handleKey } from './handle-key.js';
@@ -108,6 +109,12 @@ export class ListenRegistry {
   }
 
   /** Applies a worker's load report to each key it serves: its share for that server when the report has one. */
+  /** A connection a worker handed back with its request: its key's handle routes it again, or it is closed. */
+  reroute(key: string, client: RawStreamHandle, bytes: Uint8Array, proxy: ProxyInfo | undefined): void {
+    const handle = this.#handles.get(key);
+    if (handle?.reroute?.(client, bytes, proxy) !== true) client.close();
+  }
+
   /** A worker claimed a routing key: every handle it belongs to tells its strategy. */
   claim(workerId: number, key: string): void {
     for (const handle of this.#handles.values()) handle.claim?.(workerId, key);

@@ -1,7 +1,7 @@
 // A listen socket the primary accepts on, handing each raw client handle to a worker picked by a strategy.
 import net from 'node:net';
 import type { LoadCounts, QueryServerMessage } from '@shoal/protocol';
-import type { Strategy } from '@shoal/scheduler';
+import type { ProxyInfo, Strategy } from '@shoal/scheduler';
 import { HandOff, type HandOffOptions } from './hand-off.js';
 import type { InheritedSocket } from './inherited-sockets.js';
 import type { HandleCounters } from './inspection.js';
@@ -171,6 +171,11 @@ export class RoundRobinHandle implements ServerHandle {
 
   claim(workerId: number, key: string): void {
     this.#handOff.claim(workerId, key);
+  }
+
+  reroute(client: RawStreamHandle, bytes: Uint8Array, proxy: ProxyInfo | undefined): boolean {
+    if (this.#closed) return false;
+    return this.#handOff.reroute(client, bytes, proxy);
   }
 
   get strategyName(): string {

@@ -21,6 +21,9 @@ export interface ConnectionDelivery {
   proxy: ProxyInfo | undefined;
   /** The listen port, by which the worker finds its server. */
   localPort: number | undefined;
+  /** The key the connection was routed by, and the strategy's sources (the worker checks later requests). */
+  routingKey: string | undefined;
+  routeBy: readonly string[] | undefined;
 }
 
 /** What a listen handle needs of a worker: its id, whether its channel is open, and a way to hand it a client. */
@@ -72,6 +75,11 @@ export interface ServerHandle {
   reportLoad?(workerId: number, load: LoadCounts): void;
   /** A worker claimed a routing key, for a strategy that keeps keys (see `Strategy.claimed`). */
   claim?(workerId: number, key: string): void;
+  /**
+   * A worker handed back a connection with the request it carries (a request for a key it does not hold, on a
+   * kept-alive connection): route it again by those bytes. False when the handle cannot (the caller closes it).
+   */
+  reroute?(client: RawStreamHandle, bytes: Uint8Array, proxy: ProxyInfo | undefined): boolean;
   counters(): HandleCounters;
   /** A copy of a worker's listen socket it sent back (reuseport); false when the handle has no use for it. */
   adoptSocketCopy?(member: HandleMember, port: number, socket: RawStreamHandle): boolean;

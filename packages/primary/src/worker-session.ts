@@ -10,6 +10,7 @@ import {
   parseWorkerMessage,
   type WorkerMessage,
 } from '@shoal/protocol';
+import type { ProxyInfo } from '@shoal/scheduler';
 import { childTransport } from './child-transport.js';
 import { internalMessageEvent } from './node-internals.js';
 import type { ConnectionDelivery, HandleMember, NewconnReply, RawStreamHandle } from './server-handle.js';
@@ -25,12 +26,16 @@ export interface WorkerSessionEvents {
   protocolError: [error: Error, raw: unknown];
   /** The worker runtime sent a copy of its listen socket on `port` (asked for by a reuseport take-over). */
   socketCopy: [port: number, socket: RawStreamHandle];
+  /** The worker runtime handed back a connection of listen key `key`, with the request it carries. */
+  reroute: [key: string, client: RawStreamHandle, bytes: Buffer, proxy: ProxyInfo | undefined];
 }
 
 /** The `cmd` of the Shoal message a worker sends a listen socket copy with (the extension channel carries no handles). */
 export const SOCKET_COPY_CMD = 'NODE_SHOAL_SOCKET';
 /** The `cmd` of a hand-off with the bytes the primary read (and of the worker runtime's answer). */
 export const CONNECTION_CMD = 'NODE_SHOAL_CONN';
+/** The `cmd` of a connection a worker hands back with the request it carries, to be routed again. */
+export const REROUTE_CMD = 'NODE_SHOAL_REROUTE';
 
 export class WorkerSession extends EventEmitter<WorkerSessionEvents> implements HandleMember {
   readonly worker: Worker;
@@ -96,6 +101,8 @@ export class WorkerSession extends EventEmitter<WorkerSessionEvents> implements 
       port: delivery.localPort ?? null,
     };
     if (delivery.proxy !== undefined) fields.proxy = { ...delivery.proxy };
+    if (delivery.routingKey !== undefined) fields.routingKey = delivery.routingKey;
+    if (delivery.routeBy !== undefined) fields.routeBy = [...delivery.routeBy];
     return this.link.sendAwaitingReply(CONNECTION_CMD, fields, client, onReply);
   }
 
@@ -110,6 +117,22 @@ export class WorkerSession extends EventEmitter<WorkerSessionEvents> implements 
     const cmd = (message as { cmd?: unknown } | null)?.cmd;
     if (cmd === CONNECTION_CMD) {
       this.link.deliverReply(message as { ack?: unknown }, handle);
+      return;
+    }
+    if (cmd === REROUTE_CMD) {
+      const { key, head, proxy } = message as { key?: unknown; head?: unknown; proxy?: unknown };
+      const client = handle as RawStreamHandle | undefined;
+      if (
+        typeof key === 'string' &&
+        typeof head === 'string' &&
+        client &&
+        typeof client.close === 'function'
+      ) {
+        const info = typeof proxy === 'object' && proxy !== null ? (proxy as ProxyInfo) : undefined;
+        this.emit('reroute', key, client, Buffer.from(head, 'base64'), info);
+      } else {
+        client?.close?.();
+      }
       return;
     }
     if (cmd === SOCKET_COPY_CMD) {

@@ -95,6 +95,7 @@ export function claim(key: string): boolean {
   if (typeof key !== 'string' || key.length === 0) throw errInvalidArgType('key', 'a non-empty string', key);
   const runtime = runtimeOfClusterWorker();
   if (runtime === undefined) return false;
+  runtime.misroutes.own(key);
   runtime.channel.request(CLAIM_METHOD, { key }).catch(() => {
     // The primary left, or an older primary that knows no claims: connections then follow the hash.
   });

@@ -3,6 +3,7 @@
 // before anything the client sends later, so the app sees an untouched connection.
 import type { Server, Socket } from 'node:net';
 import type { ListeningServers } from './listening-servers.js';
+import type { MisrouteGuard } from './misroute-guard.js';
 
 /** The `cmd` of such a hand-off and of this worker's answer (Node's own cluster code ignores it). */
 export const CONNECTION_CMD = 'NODE_SHOAL_CONN';
@@ -17,9 +18,14 @@ interface ProxyFields {
 interface ConnectionMessage {
   cmd: typeof CONNECTION_CMD;
   seq: number;
+  /** The listen key, as the primary names it. */
+  key?: string;
   head: string;
   port: number | null;
   proxy?: ProxyFields;
+  /** The key the connection was routed by, and the sources it was read from (to check later requests). */
+  routingKey?: string;
+  routeBy?: string[];
 }
 
 interface ListenHandle {
@@ -70,7 +76,13 @@ function applyProxy(socket: Socket, proxy: ProxyFields | undefined): void {
  * calls), with `head` put back in front of whatever the socket reads next. False when the server has no such
  * handler (it closed).
  */
-function deliver(server: Server, client: unknown, head: Buffer, proxy: ProxyFields | undefined): boolean {
+function deliver(
+  server: Server,
+  client: unknown,
+  head: Buffer,
+  proxy: ProxyFields | undefined,
+  onSocket: (socket: Socket) => void,
+): boolean {
   const listenHandle = (server as Server & { _handle?: ListenHandle | null })._handle;
   const onconnection = listenHandle?.onconnection;
   if (typeof onconnection !== 'function') return false;
@@ -78,6 +90,7 @@ function deliver(server: Server, client: unknown, head: Buffer, proxy: ProxyFiel
   // a TLS wrap) reads anything: it sees them as the first data of the socket.
   const prime = (socket: Socket): void => {
     applyProxy(socket, proxy);
+    onSocket(socket);
     if (head.length > 0) socket.unshift(head);
   };
   server.prependOnceListener('connection', prime);
@@ -91,13 +104,24 @@ function deliver(server: Server, client: unknown, head: Buffer, proxy: ProxyFiel
 }
 
 /** Starts answering hand-offs with bytes; returns a function that stops. */
-export function acceptConnectionDeliveries(servers: ListeningServers): () => void {
+export function acceptConnectionDeliveries(servers: ListeningServers, guard: MisrouteGuard): () => void {
   const onInternal = (message: unknown, client: unknown): void => {
     if (!isConnectionMessage(message)) return;
     let accepted = false;
     const server = serverOn(servers, message.port);
     if (server !== undefined && client !== undefined && client !== null) {
-      accepted = deliver(server, client, Buffer.from(message.head, 'base64'), message.proxy);
+      const sources = Array.isArray(message.routeBy)
+        ? message.routeBy.filter((source): source is string => typeof source === 'string')
+        : [];
+      const routed = {
+        listenKey: typeof message.key === 'string' ? message.key : '',
+        key: typeof message.routingKey === 'string' ? message.routingKey : undefined,
+        sources,
+        proxy: message.proxy,
+      };
+      accepted = deliver(server, client, Buffer.from(message.head, 'base64'), message.proxy, (socket) => {
+        if (sources.length > 0 && routed.listenKey !== '') guard.watch(server, socket, routed);
+      });
     }
     if (!accepted) (client as ClosableHandle | undefined)?.close?.();
     // Our copy is closed when refused: the primary still holds its own and offers it to another worker.

@@ -11,6 +11,7 @@ import { parseDrainParams } from './drain-params.js';
 import { heartbeatIntervalFromEnv, startHeartbeat } from './heartbeat.js';
 import { ListeningServers } from './listening-servers.js';
 import { LoadTracker } from './load-tracker.js';
+import { MisrouteGuard } from './misroute-guard.js';
 import { processTransport } from './process-transport.js';
 import { sendSocketCopy } from './socket-copy.js';
 import { stackSocketPath } from './stack-socket-path.js';
@@ -20,6 +21,8 @@ import { startWatchdog } from './watchdog.js';
 export interface WorkerRuntime {
   readonly channel: ExtensionChannel;
   readonly load: LoadTracker;
+  /** Keys this worker holds, for requests that arrive on kept-alive connections routed by another key. */
+  readonly misroutes: MisrouteGuard;
   /** What `shoal.drain` does, for this process itself. */
   drain(timeoutMs: number): Promise<DrainResult>;
   stop(): void;
@@ -73,7 +76,8 @@ export function startWorkerRuntime(): WorkerRuntime {
     else setTimeout(report, wait);
   });
   const servers = new ListeningServers();
-  stops.push(acceptConnectionDeliveries(servers));
+  const misroutes = new MisrouteGuard();
+  stops.push(acceptConnectionDeliveries(servers, misroutes));
   const drain = new Drain(load, servers);
   channel.on('protocolError', () => {
     // A message this worker cannot read is dropped; it must never take the application down.
@@ -94,6 +98,7 @@ export function startWorkerRuntime(): WorkerRuntime {
   running = {
     channel,
     load,
+    misroutes,
     drain: (timeoutMs) => drain.start(timeoutMs),
     stop() {
       for (const stop of stops) stop();

@@ -55,6 +55,11 @@ export interface HeadRequest {
    */
   examine(bytes: Uint8Array, final: boolean): HeadVerdict;
   /**
+   * Optional: the sources the key is read from. Given, the worker runtime reads later requests on a kept-alive
+   * connection by them too, and sends one whose key this worker does not hold back to the primary.
+   */
+  readonly routeBy?: readonly RouteBy[];
+  /**
    * Optional: an examiner for one connection that keeps its progress, so each call parses only the bytes new
    * since the last (same arguments as `examine`: every byte so far). The primary uses it when present.
    */
