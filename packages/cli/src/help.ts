@@ -28,6 +28,8 @@ Flags:
   --route-by LIST         sticky by what each connection sends first (consistent-hash): sources tried
                           in order, e.g. cookie:sid,query:sid,header:x-forwarded-for,proxy (the client
                           of a PROXY protocol header, which is stripped before the app reads)
+  --proxy-from LIST       the proxies whose PROXY header is believed (e.g. 10.0.0.5,10.0.0.6);
+                          from any other peer one is refused. Unset: believed from anybody
   --ready                 a worker is ready when it calls ready() (or process.send('ready')),
                           not when it listens
   --shutdown-delay T      at SIGTERM, /readyz turns 503 and the workers keep serving for T before
@@ -44,7 +46,7 @@ Flags:
   --name NAME             the cluster's name for status/reload/scale/stop (default: the app's
                           file name without extension)
   --config F              a config file (default: shoal.config.json or .js in this directory);
-                          its keys: app, instances, strategy, routeBy, ready, shutdownDelay,
+                          its keys: app, instances, strategy, routeBy, proxyFrom, ready, shutdownDelay,
                           shutdownTimeout, drainTimeout, metrics, envFile, nodeArgs,
                           watch, raw, logFile, name, args, env. Flags win.
   -h, --help              this help

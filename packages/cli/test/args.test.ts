@@ -76,7 +76,13 @@ describe('parseRunArgs', () => {
     expect(settingsFromConfig({ routeBy: ['header:x-forwarded-for'] }, 'f.json').routeBy).toEqual([
       'header:x-forwarded-for',
     ]);
-    expect(() => parseRunArgs(['a.js', '--route-by', 'cookie:io,,proxy'])).toThrow(UsageError);
+    expect(() => parseRunArgs(['a.js', '--route-by', 'cookie:io,,proxy'])).toThrow('entry 2 is empty');
+    expect(parseRunArgs(['a.js', '--proxy-from', '10.0.0.5, ::1']).settings.proxyFrom).toEqual([
+      '10.0.0.5',
+      '::1',
+    ]);
+    expect(() => parseRunArgs(['a.js', '--proxy-from', 'haproxy.local'])).toThrow('is not an IP address');
+    expect(settingsFromConfig({ proxyFrom: ['10.0.0.5'] }, 'f.json').proxyFrom).toEqual(['10.0.0.5']);
     expect(() => settingsFromConfig({ routeBy: [] }, 'f.json')).toThrow('must list routing key sources');
   });
 

@@ -60,9 +60,9 @@ function request(
 }
 
 /** Writes `bytes` on a raw connection (in `pieces`, each after the previous was flushed) and reads the reply. */
-function raw(port: number, pieces: (string | Buffer)[]): Promise<string> {
+function raw(port: number, pieces: (string | Buffer)[], localAddress?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect({ port, host: '127.0.0.1', localAddress });
     let text = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk) => {
@@ -78,14 +78,32 @@ function raw(port: number, pieces: (string | Buffer)[]): Promise<string> {
   });
 }
 
-/** One kept-alive connection: each `send` writes a request and resolves with the response's body. */
-function keptAlive(port: number): { send(request: string): Promise<Seen>; close(): void } {
+/**
+ * One kept-alive connection: each `send` writes a request and resolves with the response's body; `sendRaw`
+ * resolves with everything received up to `until`; `routed` resolves once a worker has the connection (the
+ * primary printed a hand-off after it connected).
+ */
+function keptAlive(
+  port: number,
+  app?: ProcessFixture,
+): {
+  send(request: string): Promise<Seen>;
+  sendRaw(request: string, until: string): Promise<string>;
+  routed: Promise<unknown>;
+  close(): void;
+} {
   const socket = net.connect(port, '127.0.0.1');
   let buffer = '';
   let waiting: ((seen: Seen) => void) | undefined;
+  let raw: { until: string; resolve(text: string): void } | undefined;
   socket.setEncoding('utf8');
   socket.on('data', (chunk) => {
     buffer += chunk;
+    if (raw !== undefined) {
+      const at = buffer.lastIndexOf(raw.until);
+      if (at !== -1 && buffer.indexOf('{') !== -1 && at > buffer.indexOf('{')) raw.resolve(buffer);
+      return;
+    }
     const end = buffer.indexOf('\r\n\r\n');
     const length = /content-length: (\d+)/i.exec(buffer.slice(0, end));
     if (end === -1 || !length || buffer.length < end + 4 + Number(length[1])) return;
@@ -93,6 +111,7 @@ function keptAlive(port: number): { send(request: string): Promise<Seen>; close(
     buffer = buffer.slice(end + 4 + Number(length[1]));
     waiting?.(JSON.parse(body) as Seen);
   });
+  const handedOut = app?.named('primary:handoff').length ?? 0;
   return {
     send(request: string): Promise<Seen> {
       return new Promise((resolve) => {
@@ -100,6 +119,14 @@ function keptAlive(port: number): { send(request: string): Promise<Seen>; close(
         socket.write(request);
       });
     },
+    sendRaw(request: string, until: string): Promise<string> {
+      return new Promise((resolve) => {
+        buffer = '';
+        raw = { until, resolve };
+        socket.write(request);
+      });
+    },
+    routed: app === undefined ? Promise.resolve() : app.waitForCount('primary:handoff', handedOut + 1),
     close: () => socket.destroy(),
   };
 }
@@ -191,6 +218,46 @@ describe('routing by the head of a connection', () => {
     expect(app.named('cluster:exit')).toEqual([]);
   });
 
+  it("sends an upgrade for another worker's key, and a first request routed without its key, to that worker", async () => {
+    const { app, port } = await start({ ROUTE_BY: '["query:sid"]', HEAD_TIMEOUT_MS: '100' });
+    await claimOn(port, 1, 'key-one');
+    await claimOn(port, 2, 'key-two');
+    const connection = keptAlive(port);
+    try {
+      expect((await connection.send('GET /first?sid=key-one HTTP/1.1\r\nHost: x\r\n\r\n')).worker).toBe(1);
+      const upgraded = await connection.sendRaw(
+        'GET /ws?sid=key-two HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\nafter-head',
+        '\n',
+      );
+      expect(JSON.parse(upgraded.slice(upgraded.indexOf('{')))).toMatchObject({
+        worker: 2,
+        url: '/ws?sid=key-two',
+        head: 'after-head',
+      });
+    } finally {
+      connection.close();
+    }
+    // Silent past the head limit: routed without a key, then its first request is checked like a later one.
+    // Without a key the least loaded worker takes each, in turn: without the check some land on the other one.
+    for (const [key, home] of [
+      ['key-one', 1],
+      ['key-one', 1],
+      ['key-one', 1],
+      ['key-two', 2],
+      ['key-two', 2],
+      ['key-two', 2],
+    ] as const) {
+      const silent = keptAlive(port, app);
+      try {
+        await silent.routed;
+        const seen = await silent.send(`GET /late?sid=${key} HTTP/1.1\r\nHost: x\r\n\r\n`);
+        expect(seen).toMatchObject({ worker: home, url: `/late?sid=${key}` });
+      } finally {
+        silent.close();
+      }
+    }
+  });
+
   it('strips a PROXY header, shows the app its client, and routes by that client', async () => {
     const { port } = await start({ ROUTE_BY: '["proxy"]' }, 3);
     const homes = new Map<string, number>();
@@ -212,6 +279,23 @@ describe('routing by the head of a connection', () => {
       }
     }
     expect(new Set(homes.values()).size).toBeGreaterThan(1);
+  });
+
+  it('believes a PROXY header only from the proxies it is told of, and closes one from anybody else', async () => {
+    const { app, port } = await start({ ROUTE_BY: '["proxy"]', PROXY_FROM: '["127.0.0.2"]' });
+    const line = 'PROXY TCP4 198.51.100.9 127.0.0.1 4444 80\r\n';
+    const get = 'GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+    expect(bodyOf(await raw(port, [line, get], '127.0.0.2'))).toMatchObject({
+      remoteAddress: '198.51.100.9',
+    });
+    // A client claiming to be 198.51.100.9 from an address that is not the proxy's: closed, nothing answered.
+    expect(await raw(port, [line + get], '127.0.0.3')).toBe('');
+    await app.waitForEvent('primary:closed-unserved', { reason: 'untrusted-proxy-header' });
+    // Without a header anybody is served, as itself.
+    expect(bodyOf(await raw(port, [get], '127.0.0.3'))).toMatchObject({
+      url: '/who',
+      remoteAddress: '127.0.0.3',
+    });
   });
 
   it('routes a slow, silent or oversized head by the fallback instead of holding it', async () => {

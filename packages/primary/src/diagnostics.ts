@@ -34,7 +34,7 @@ export interface RerouteEvent {
 export interface ClosedUnservedEvent {
   key: string;
   count: number;
-  reason: 'refused-by-all' | 'key-closed';
+  reason: 'refused-by-all' | 'key-closed' | 'untrusted-proxy-header';
 }
 export interface ExitEvent {
   worker: Worker;

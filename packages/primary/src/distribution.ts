@@ -1,8 +1,15 @@
 // How a primary's listen keys distribute connections, decided once (at the first setup or fork) from the
 // scheduling policy, NODE_CLUSTER_SCHED_POLICY and `settings.strategy`; each key then gets its own strategy.
-import { type Strategy, type StrategyOptions, type StrategySpec, strategyFactory } from '@shoal/scheduler';
+import {
+  builtInStrategyName,
+  type Strategy,
+  type StrategyOptions,
+  type StrategySpec,
+  strategyFactory,
+  strategyOptionNames,
+} from '@shoal/scheduler';
 import { type bindReusePort, reusePortSupport } from './bind-reuseport-handle.js';
-import { errInternalAssertion } from './errors.js';
+import { errInternalAssertion, errInvalidArgValue } from './errors.js';
 import { type EnvironmentPolicy, SCHED_NONE, SCHED_RR, type SchedulingPolicy } from './scheduling-policy.js';
 
 export type Distribution =
@@ -44,6 +51,7 @@ export function resolveDistribution(
       { code: 'SHOAL_WARN_UNKNOWN_SCHED_POLICY' },
     );
   }
+  if (strategyOptions !== undefined) checkStrategyOptions(spec, strategyOptions);
   // Checked here, so an unknown name or a bad class fails at setup, not at the first listen.
   const strategy = strategyFactory(spec, strategyOptions);
   const probe = strategy();
@@ -90,4 +98,31 @@ function onceThen(first: Strategy, next: () => Strategy): () => Strategy {
     pending = undefined;
     return strategy;
   };
+}
+
+/**
+ * Options only a built-in strategy reads, and only its own: anything else would be ignored without a word (a
+ * `routeBy` given to round robin, a misspelt key), and the cluster would not route as its author meant.
+ */
+function checkStrategyOptions(spec: StrategySpec, options: StrategyOptions): void {
+  const name = builtInStrategyName(spec);
+  if (name === undefined) {
+    throw errInvalidArgValue(
+      'options.strategyOptions',
+      options,
+      'applies only to a built-in strategy named by options.strategy (give a custom strategy its options itself)',
+    );
+  }
+  const known = strategyOptionNames[name];
+  for (const key of Object.keys(options)) {
+    if (options[key as keyof StrategyOptions] === undefined) continue;
+    if (!known.includes(key)) {
+      const reads = known.length === 0 ? 'none' : known.join(', ');
+      throw errInvalidArgValue(
+        `options.strategyOptions.${key}`,
+        options[key as keyof StrategyOptions],
+        `is not an option of the '${name}' strategy (it reads: ${reads})`,
+      );
+    }
+  }
 }

@@ -29,6 +29,8 @@ export class HandOff {
   readonly #needsPeer: boolean;
   /** What a strategy that routes by the start of a connection wants read first. */
   readonly #head: HeadRequest | undefined;
+  /** Peers whose PROXY header is believed (undefined: any). */
+  readonly #proxyFrom: ReadonlySet<string> | undefined;
   /** Heads being read: aborted if the listen socket closes first. */
   readonly #reading = new Set<PendingHead>();
   readonly #onForgotten: () => void;
@@ -49,6 +51,7 @@ export class HandOff {
     this.#keyOnly = Object.freeze({ key, localPort: options.localPort });
     this.#needsPeer = strategy.needsPeer === true;
     this.#head = strategy.head;
+    this.#proxyFrom = strategy.head?.proxyFrom === undefined ? undefined : new Set(strategy.head.proxyFrom);
     this.#onForgotten = onForgotten;
     this.#dispatcher = new Dispatcher<RawStreamHandle>({
       strategy,
@@ -148,16 +151,31 @@ export class HandOff {
     info.remotePort = peer.port;
   }
 
+  #believes(peer: string | undefined): boolean {
+    const trusted = this.#proxyFrom;
+    if (trusted === undefined) return true;
+    if (peer === undefined) return false;
+    return trusted.has(peer) || (peer.startsWith('::ffff:') && trusted.has(peer.slice(7)));
+  }
+
   /** Reads what the client sends first, then routes with it; a client that resets meanwhile is just closed. */
   #readThenRoute(client: RawStreamHandle, head: HeadRequest): void {
     const info: ConnectionInfo = { key: this.#key, localPort: this.#localPort };
     // The peer is read now: once the client resets, getpeername fails.
-    if (this.#needsPeer) this.#fillPeer(client, info);
+    if (this.#needsPeer || this.#proxyFrom !== undefined) this.#fillPeer(client, info);
     const pending = readHead(
       client,
       head,
       (read: HeadRead) => {
         this.#reading.delete(pending);
+        if (read.proxy !== undefined && !this.#believes(info.remoteAddress)) {
+          // A PROXY header from a peer that is not one of the proxies: a client naming an address of its choice.
+          client.close();
+          this.#closedUnserved++;
+          if (channels.closedUnserved.hasSubscribers)
+            channels.closedUnserved.publish({ key: this.#key, count: 1, reason: 'untrusted-proxy-header' });
+          return;
+        }
         info.firstBytes = read.proxyLength > 0 ? read.bytes.subarray(read.proxyLength) : read.bytes;
         if (read.routingKey !== undefined) info.routingKey = read.routingKey;
         if (read.proxy !== undefined) info.proxy = read.proxy;

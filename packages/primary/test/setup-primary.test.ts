@@ -36,6 +36,23 @@ describe('setupPrimary', () => {
         workerRuntime: false,
       }),
     ).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    // Options nothing would read are refused, not ignored: another strategy, no strategy, a misspelt key.
+    for (const settings of [
+      { strategy: 'round-robin', strategyOptions: { routeBy: ['cookie:sid'] } },
+      { strategyOptions: { routeBy: ['cookie:sid'] } },
+      { strategy: 'consistent-hash', strategyOptions: { routeby: ['cookie:sid'] } },
+      { strategy: () => ({ name: 'mine', pick: () => undefined }), strategyOptions: { epsilon: 1 } },
+    ]) {
+      expect(() => new ClusterPrimary().setupPrimary(settings as never)).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+      );
+    }
+    expect(() =>
+      new ClusterPrimary().setupPrimary({
+        strategy: 'least-connections',
+        strategyOptions: { routeBy: 'proxy' },
+      }),
+    ).toThrow("is not an option of the 'least-connections' strategy (it reads: none)");
     expect(() => new ClusterPrimary().setupPrimary({ strategyOptions: 3 as never })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );

@@ -19,6 +19,7 @@ export {
 export type { HeadRequest, HeadVerdict, ProxyInfo, RouteBy } from './head/head-request.js';
 export { type ProxyHeaderResult, parseProxyHeader } from './head/proxy-header.js';
 export {
+  builtInStrategyName,
   resolveStrategy,
   SCHED_NONE,
   SCHED_RR,
@@ -28,6 +29,7 @@ export {
   strategyAliases,
   strategyFactory,
   strategyNames,
+  strategyOptionNames,
 } from './resolve-strategy.js';
 export { type ConsistentHashOptions, ConsistentHashStrategy } from './strategies/consistent-hash.js';
 export { LeastConnectionsStrategy } from './strategies/least-connections.js';

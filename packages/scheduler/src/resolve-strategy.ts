@@ -69,9 +69,37 @@ const builtIns: ReadonlyMap<string, (options: StrategyOptions) => Strategy> = ne
         routeBy: options.routeBy,
         maxHeadBytes: options.maxHeadBytes,
         headTimeoutMs: options.headTimeoutMs,
+        proxyFrom: options.proxyFrom,
       }),
   ],
 ]);
+
+/** The options each built-in strategy reads (the rest of a `StrategyOptions` it ignores). */
+export const strategyOptionNames: Readonly<Record<StrategyName, readonly string[]>> = Object.freeze({
+  'round-robin': [],
+  shared: [],
+  'least-connections': [],
+  'power-of-two': ['random'],
+  'weighted-round-robin': [],
+  reuseport: [],
+  'consistent-hash': [
+    'epsilon',
+    'virtualNodes',
+    'maxKeys',
+    'key',
+    'needsPeer',
+    'routeBy',
+    'maxHeadBytes',
+    'headTimeoutMs',
+    'proxyFrom',
+  ],
+});
+
+/** The built-in strategy a name or alias (or Node's policy number) names, if any. */
+export function builtInStrategyName(spec: unknown): StrategyName | undefined {
+  const name = aliases.get(spec as string | number) ?? spec;
+  return typeof name === 'string' && builtIns.has(name) ? (name as StrategyName) : undefined;
+}
 
 const aliases: ReadonlyMap<string | number, StrategyName> = new Map<string | number, StrategyName>([
   ...Object.entries(strategyAliases),

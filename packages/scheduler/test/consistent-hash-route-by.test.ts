@@ -22,6 +22,26 @@ describe('consistent-hash with routeBy', () => {
     expect(new Set(placed).size).toBe(3);
   });
 
+  it('passes the trusted proxies on to the primary, and checks them', () => {
+    const strategy = new ConsistentHashStrategy({ routeBy: 'proxy', proxyFrom: ['10.0.0.5'] });
+    expect(strategy.head?.proxyFrom).toEqual(['10.0.0.5']);
+    expect(
+      strategy.head?.examine(new TextEncoder().encode('PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r\n'), false),
+    ).toMatchObject({
+      done: true,
+      routingKey: '1.2.3.4',
+    });
+    for (const proxyFrom of [[], [''], 'x'] as never[]) {
+      expect(() => new ConsistentHashStrategy({ routeBy: 'proxy', proxyFrom })).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+      );
+    }
+    expect(() => new ConsistentHashStrategy({ proxyFrom: ['10.0.0.5'] })).toThrow('needs options.routeBy');
+    expect(() => new ConsistentHashStrategy({ routeBy: 'proxy', maxHeadBytes: 0 })).toThrow(
+      'options.maxHeadBytes',
+    );
+  });
+
   it('is reachable by name with strategy options, and rejects a bad source at setup', () => {
     const factory = strategyFactory('consistent-hash', { routeBy: 'query:sid' });
     expect(

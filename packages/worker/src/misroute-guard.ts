@@ -30,10 +30,16 @@ interface ReadableHandle {
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 
 export class MisrouteGuard {
+  readonly #enabled: () => boolean;
   readonly #routed = new WeakMap<Socket, Routed>();
   readonly #guarded = new WeakSet<Server>();
   /** Insertion-ordered: the oldest key goes first when the set is full. */
   readonly #owned = new Set<string>();
+
+  /** `enabled`: whether requests may be sent away now (not while this worker drains). */
+  constructor(enabled: () => boolean = () => true) {
+    this.#enabled = enabled;
+  }
 
   /** The worker holds `key` from now on (it claimed it). */
   own(key: string): void {
@@ -64,6 +70,8 @@ export class MisrouteGuard {
     (server as { emit: Emit }).emit = function emitUnlessMisrouted(event, ...args) {
       if (event === 'request' && guard.#divert(args[0] as IncomingMessage, args[1] as ServerResponse))
         return true;
+      if (event === 'upgrade' && guard.#divertUpgrade(args[0] as IncomingMessage, args[2] as Buffer))
+        return true;
       return emit.call(this, event, ...args);
     };
   }
@@ -71,26 +79,15 @@ export class MisrouteGuard {
   /** True when the request was taken away from the app (its connection goes back to the primary). */
   #divert(request: IncomingMessage, response: ServerResponse): boolean {
     const socket = request.socket;
-    const routed = this.#routed.get(socket);
+    const routed = this.#misrouted(request);
     if (routed === undefined) return false;
-    // The first request is the one the primary routed by.
-    if (++routed.requests === 1) return false;
-    const key = requestKey(request, routed.sources);
-    if (key === undefined || key === routed.key || this.#owned.has(key)) return false;
     const length = Number(request.headers['content-length'] ?? 0);
     // A chunked or large body is not read whole here: such a request is served where it landed.
     if (request.headers['transfer-encoding'] !== undefined || !(length <= maxBodyBytes)) return false;
     // Pipelined behind a response still being written (Node has not given this one the socket yet): moving the
     // connection would cut that response off.
     if (response.socket !== socket) return false;
-    if (typeof process.send !== 'function' || !process.connected) return false;
-    this.#routed.delete(socket);
-    const handle = (socket as Socket & { _handle?: ReadableHandle | null })._handle;
-    if (!handle) return false;
-    // Nothing more is read here: what the client sends next stays in the kernel for the next worker.
-    socket.pause();
-    handle.reading = false;
-    handle.readStop?.();
+    if (!this.#detach(socket)) return false;
     if (length === 0) {
       this.#sendBack(socket, routed, requestBytes(request, undefined));
       return true;
@@ -100,6 +97,45 @@ export class MisrouteGuard {
     request.once('end', () => this.#sendBack(socket, routed, requestBytes(request, Buffer.concat(chunks))));
     request.once('error', () => socket.destroy());
     request.resume();
+    return true;
+  }
+
+  /** A WebSocket (or other) upgrade for a key held elsewhere: it goes on with the bytes read after its head. */
+  #divertUpgrade(request: IncomingMessage, head: Buffer | undefined): boolean {
+    const socket = request.socket;
+    const routed = this.#misrouted(request);
+    if (routed === undefined) return false;
+    // Still answering an earlier request on this connection: moving it would cut that answer off.
+    if ((socket as Socket & { _httpMessage?: unknown })._httpMessage) return false;
+    if (!this.#detach(socket)) return false;
+    const bytes = requestBytes(request, undefined);
+    this.#sendBack(socket, routed, head && head.length > 0 ? Buffer.concat([bytes, head]) : bytes);
+    return true;
+  }
+
+  /**
+   * The connection's record when `request` carries a key this worker does not hold; undefined when it is this
+   * worker's to serve. The first request was routed by the primary: checked only if that found no key (it came
+   * too slowly, say).
+   */
+  #misrouted(request: IncomingMessage): Routed | undefined {
+    const routed = this.#routed.get(request.socket);
+    if (routed === undefined) return undefined;
+    if (++routed.requests === 1 && routed.key !== undefined) return undefined;
+    const key = requestKey(request, routed.sources);
+    if (key === undefined || key === routed.key || this.#owned.has(key)) return undefined;
+    if (!this.#enabled() || typeof process.send !== 'function' || !process.connected) return undefined;
+    return routed;
+  }
+
+  /** Stops this worker reading the connection: what the client sends next stays in the kernel for the next. */
+  #detach(socket: Socket): boolean {
+    const handle = (socket as Socket & { _handle?: ReadableHandle | null })._handle;
+    if (!handle) return false;
+    this.#routed.delete(socket);
+    socket.pause();
+    handle.reading = false;
+    handle.readStop?.();
     return true;
   }
 

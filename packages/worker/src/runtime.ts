@@ -76,9 +76,11 @@ export function startWorkerRuntime(): WorkerRuntime {
     else setTimeout(report, wait);
   });
   const servers = new ListeningServers();
-  const misroutes = new MisrouteGuard();
-  stops.push(acceptConnectionDeliveries(servers, misroutes));
   const drain = new Drain(load, servers);
+  // A draining worker serves what reaches it (its responses say Connection: close): at a shutdown there may be no
+  // other worker left to send a request to.
+  const misroutes = new MisrouteGuard(() => !drain.draining);
+  stops.push(acceptConnectionDeliveries(servers, misroutes));
   channel.on('protocolError', () => {
     // A message this worker cannot read is dropped; it must never take the application down.
   });

@@ -1,4 +1,5 @@
 // `shoal run`'s flags, and the options they and a config file give (flags win over the file).
+import { isIP } from 'node:net';
 import { type FlagSpec, parseArgs } from './parse.js';
 import { UsageError } from './usage-error.js';
 import {
@@ -16,6 +17,7 @@ export const runFlags: readonly FlagSpec[] = [
   { name: 'instances', short: 'i', type: 'string' },
   { name: 'strategy', type: 'string' },
   { name: 'route-by', type: 'string' },
+  { name: 'proxy-from', type: 'string' },
   { name: 'ready', type: 'boolean' },
   { name: 'shutdown-delay', type: 'string' },
   { name: 'shutdown-timeout', type: 'string' },
@@ -38,6 +40,8 @@ export interface RunSettings {
   strategy?: string;
   /** Sources of a sticky routing key, tried in order (`cookie:sid`, `query:sid`, `header:x-forwarded-for`, `proxy`). */
   routeBy?: string[];
+  /** With `routeBy`: the proxies whose PROXY header is believed (any peer's when unset). */
+  proxyFrom?: string[];
   ready?: boolean;
   /** ms between readiness turning false and the drain starting, at shutdown (supervisor default 0). */
   shutdownDelay?: number;
@@ -73,6 +77,8 @@ export function parseRunArgs(argv: readonly string[]): RunCommandLine {
   if (flags.instances !== undefined) settings.instances = instancesValue(flags.instances, '-i/--instances');
   if (flags.strategy !== undefined) settings.strategy = stringValue(flags.strategy, '--strategy');
   if (flags['route-by'] !== undefined) settings.routeBy = routeByValue(flags['route-by'], '--route-by');
+  if (flags['proxy-from'] !== undefined)
+    settings.proxyFrom = addressListValue(flags['proxy-from'], '--proxy-from');
   if (flags.ready) settings.ready = true;
   if (flags['shutdown-delay'] !== undefined)
     settings.shutdownDelay = durationValue(flags['shutdown-delay'], '--shutdown-delay');
@@ -115,6 +121,9 @@ export function settingsFromConfig(raw: unknown, where: string): RunSettings {
       case 'routeBy':
         settings.routeBy = routeByValue(value, at);
         break;
+      case 'proxyFrom':
+        settings.proxyFrom = addressListValue(value, at);
+        break;
       case 'ready':
         settings.ready = booleanValue(value, at);
         break;
@@ -156,7 +165,7 @@ export function settingsFromConfig(raw: unknown, where: string): RunSettings {
         break;
       default:
         throw new UsageError(
-          `${where}: unknown key '${key}' (known: app, instances, strategy, routeBy, ready, shutdownDelay, shutdownTimeout, drainTimeout, metrics, envFile, nodeArgs, watch, raw, logFile, name, args, env)`,
+          `${where}: unknown key '${key}' (known: app, instances, strategy, routeBy, proxyFrom, ready, shutdownDelay, shutdownTimeout, drainTimeout, metrics, envFile, nodeArgs, watch, raw, logFile, name, args, env)`,
         );
     }
   }
@@ -165,13 +174,27 @@ export function settingsFromConfig(raw: unknown, where: string): RunSettings {
 
 /** A comma-separated list (a flag) or an array of strings (a config file), each checked by the strategy later. */
 function routeByValue(value: unknown, where: string): string[] {
+  return listValue(value, where, 'routing key sources, e.g. cookie:sid,query:sid,proxy');
+}
+
+/** The proxies' IP addresses, comma-separated or an array. */
+function addressListValue(value: unknown, where: string): string[] {
+  const list = listValue(value, where, 'IP addresses, e.g. 10.0.0.5,10.0.0.6');
+  for (const address of list)
+    if (isIP(address) === 0)
+      throw new UsageError(`${where}: ${JSON.stringify(address)} is not an IP address`);
+  return list;
+}
+
+function listValue(value: unknown, where: string, what: string): string[] {
   const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
-  if (
-    !Array.isArray(list) ||
-    list.length === 0 ||
-    list.some((item) => typeof item !== 'string' || item === '')
-  )
-    throw new UsageError(`${where} must list routing key sources, e.g. cookie:sid,query:sid,proxy`);
+  if (!Array.isArray(list) || list.length === 0) throw new UsageError(`${where} must list ${what}`);
+  list.forEach((item, index) => {
+    if (typeof item !== 'string' || item === '') {
+      const found = item === '' ? 'empty' : JSON.stringify(item);
+      throw new UsageError(`${where}: entry ${index + 1} is ${found}; it must list ${what}`);
+    }
+  });
   return list as string[];
 }
 

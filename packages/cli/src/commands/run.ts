@@ -264,13 +264,20 @@ type StrategyOptions = NonNullable<ShoalClusterSettings['strategyOptions']>;
 
 /** `--strategy`, and `--route-by`, which means `consistent-hash` routing by what each connection sends first. */
 function strategySettings(settings: RunSettings): { strategy?: string; strategyOptions?: StrategyOptions } {
-  if (settings.routeBy === undefined)
+  if (settings.routeBy === undefined) {
+    if (settings.proxyFrom !== undefined) throw new UsageError('--proxy-from needs --route-by (with proxy)');
     return settings.strategy === undefined ? {} : { strategy: settings.strategy };
+  }
   const strategy = settings.strategy ?? 'consistent-hash';
   if (strategy !== 'consistent-hash')
     throw new UsageError(
       `--route-by needs --strategy consistent-hash (the default with it), not ${strategy}`,
     );
   // Checked by the strategy as the primary sets up: a bad source is a usage error there.
-  return { strategy, strategyOptions: { routeBy: settings.routeBy as StrategyOptions['routeBy'] } };
+  const routeBy = settings.routeBy as StrategyOptions['routeBy'];
+  return {
+    strategy,
+    strategyOptions:
+      settings.proxyFrom === undefined ? { routeBy } : { routeBy, proxyFrom: settings.proxyFrom },
+  };
 }

@@ -55,6 +55,11 @@ export interface HeadRequest {
    */
   examine(bytes: Uint8Array, final: boolean): HeadVerdict;
   /**
+   * Optional: the only peers (IP addresses, as the primary reads them) whose PROXY header is believed. A
+   * connection from any other peer that starts with one is closed: a client could otherwise name any address.
+   */
+  readonly proxyFrom?: readonly string[];
+  /**
    * Optional: the sources the key is read from. Given, the worker runtime reads later requests on a kept-alive
    * connection by them too, and sends one whose key this worker does not hold back to the primary.
    */

@@ -1,5 +1,7 @@
 // Consistent hashing with bounded loads: sticky by a key, moving few keys when workers come and go, and
 // never placing a new key on a worker already far above the average.
+
+import { errInvalidArgValue } from '../errors.js';
 import { hashString, pointHash } from '../hash.js';
 import { createHeadReader } from '../head/head-reader.js';
 import type { HeadRequest, RouteBy } from '../head/head-request.js';
@@ -36,6 +38,12 @@ export interface ConsistentHashOptions {
   maxHeadBytes?: number;
   /** With `routeBy`: the longest wait (ms) for those bytes before routing by what arrived (default 2000). */
   headTimeoutMs?: number;
+  /**
+   * With `routeBy`: the addresses of the proxies whose PROXY header is believed (a connection from another peer
+   * that sends one is closed). Unset: a PROXY header is believed from any peer — safe only when every
+   * connection comes through your proxy.
+   */
+  proxyFrom?: readonly string[];
 }
 
 interface StickyEntry {
@@ -102,10 +110,30 @@ export class ConsistentHashStrategy implements Strategy {
     const maxKeys = options.maxKeys ?? 65_536;
     validateLimit(maxKeys, 'options.maxKeys', 0);
     const routeBy = options.routeBy;
-    this.head =
+    const proxyFrom = options.proxyFrom;
+    if (proxyFrom !== undefined) {
+      if (
+        !Array.isArray(proxyFrom) ||
+        proxyFrom.length === 0 ||
+        proxyFrom.some((a) => typeof a !== 'string' || a === '')
+      )
+        throw errInvalidArgValue('options.proxyFrom', proxyFrom, 'must be a non-empty array of IP addresses');
+      if (routeBy === undefined)
+        throw errInvalidArgValue('options.proxyFrom', proxyFrom, 'needs options.routeBy');
+    }
+    // Checked under the names the caller used (the reader would name its own options).
+    if (options.maxHeadBytes !== undefined)
+      validateInteger(options.maxHeadBytes, 'options.maxHeadBytes', 1, 1 << 20);
+    if (options.headTimeoutMs !== undefined)
+      validateInteger(options.headTimeoutMs, 'options.headTimeoutMs', 1, 2 ** 31 - 1);
+    const reader =
       routeBy === undefined
         ? undefined
         : createHeadReader(routeBy, { maxBytes: options.maxHeadBytes, timeoutMs: options.headTimeoutMs });
+    this.head =
+      reader === undefined || proxyFrom === undefined
+        ? reader
+        : Object.freeze({ ...reader, proxyFrom: Object.freeze([...proxyFrom]) });
     const key = options.key ?? (routeBy === undefined ? defaultKey : routingKeyOnly);
     validateFunction(key, 'options.key');
     const needsPeer = options.needsPeer ?? routeBy === undefined;
