@@ -27,11 +27,24 @@ export interface HaproxyStat {
   /** Sessions now, and in total since start. */
   current: number;
   total: number;
-  /** The last health check's result, e.g. `L7OK`, `L7STS` (wrong status), `L4CON` (refused). */
+  /**
+   * The last health check's result, e.g. `L7OK`, `L7STS` (wrong status), `L4CON` (refused); HAProxy's `* ` prefix
+   * for a check under way is taken off (see `checkRunning`).
+   */
   check: string;
+  /** A check was under way when the stats were read. */
+  checkRunning: boolean;
+  /** Failed checks since start (`chkfail`). */
+  checkFailures: number;
   /** Connection retries, and redispatches to another server (`wretr`, `wredis`). */
   retries: number;
   redispatches: number;
+  /** Failed connections to the server, and responses that failed or were cut (`econ`, `eresp`). */
+  connectionErrors: number;
+  responseErrors: number;
+  /** Transfers aborted by the server, and answers with a 5xx status (`srv_abrt`, `hrsp_5xx`). */
+  serverAborts: number;
+  http5xx: number;
 }
 
 export interface Haproxy extends AsyncDisposable {
@@ -158,19 +171,31 @@ function parseStats(csv: string): HaproxyStat[] {
     stot: column('stot'),
     wretr: column('wretr'),
     wredis: column('wredis'),
+    econ: column('econ'),
+    eresp: column('eresp'),
+    srvAbrt: column('srv_abrt'),
+    http5xx: column('hrsp_5xx'),
+    chkfail: column('chkfail'),
   };
   const check = column('check_status');
   return lines.map((line) => {
     const cells = line.split(',');
+    const checkStatus = cells[check] ?? '';
     return {
       proxy: cells[at.px] ?? '',
       server: cells[at.sv] ?? '',
       status: cells[at.status] ?? '',
       current: Number(cells[numbers.scur] ?? 0),
       total: Number(cells[numbers.stot] ?? 0),
-      check: cells[check] ?? '',
+      check: checkStatus.replace(/^\* /, ''),
+      checkRunning: checkStatus.startsWith('* '),
+      checkFailures: Number(cells[numbers.chkfail] || 0),
       retries: Number(cells[numbers.wretr] ?? 0),
       redispatches: Number(cells[numbers.wredis] ?? 0),
+      connectionErrors: Number(cells[numbers.econ] || 0),
+      responseErrors: Number(cells[numbers.eresp] || 0),
+      serverAborts: Number(cells[numbers.srvAbrt] || 0),
+      http5xx: Number(cells[numbers.http5xx] || 0),
     };
   });
 }

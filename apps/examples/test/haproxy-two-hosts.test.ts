@@ -1,6 +1,6 @@
 // Two Shoal "hosts" (shoal run clusters on 127.0.0.2 and 127.0.0.3, two workers each) behind one real HAProxy on
-// 127.0.0.1 that checks each host's /readyz: cookie stickiness, a rolling reload of each host under load, and a
-// graceful shutdown of one host, each with zero failed requests through the load balancer.
+// 127.0.0.1 that checks each host's /readyz: cookie stickiness, rolling reloads under load, a graceful shutdown
+// (--shutdown-delay) with zero failed requests and nothing resent, and the PROXY protocol into --route-by proxy.
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,13 @@ import {
   startLoad,
 } from '../../../tools/test-support/index.js';
 import { type ShoalHost, shoal, startHost } from './multi-host.js';
+import {
+  type ClientsResult,
+  clientAddresses,
+  type Exchange,
+  exchange,
+  startClients,
+} from './proxy-clients.js';
 
 const app = fileURLToPath(new URL('../src/host-app.js', import.meta.url));
 
@@ -23,29 +30,60 @@ interface Deployment {
   haproxy: Haproxy;
 }
 
+/**
+ * How long a host keeps serving after SIGTERM, /readyz already answering 503, before its drain starts. HAProxy
+ * must see that 503 first: with `inter 100ms fall 1` its next check starts at most 100 ms after the SIGTERM and
+ * one 503 takes the host out, so 100 ms plus the check's own answer (a few ms; tens on a loaded 2-core CI
+ * machine) would do. 400 ms is four intervals: room for a late check and for the requests HAProxy sent just
+ * before it saw the 503 to be answered, at 0.4 s per shutdown. (In production the same rule: more than
+ * `inter × fall` plus a check's time, e.g. `inter 2s fall 2` → 5 s.)
+ */
+const shutdownDelay = '400ms';
+
 interface DeployOptions {
-  /** Let HAProxy resend a request the host never answered to the other host (see haproxyConfig). */
-  resendUnanswered?: boolean;
+  /**
+   * The PROXY protocol: the hosts run with `--route-by proxy`, backend `hosts` sends `send-proxy-v2` and a second
+   * backend, `hosts-v1` (requests for /v1/…), `send-proxy` (v1) to the same hosts.
+   */
+  proxy?: boolean;
 }
 
 /**
  * HAProxy in front of the two hosts, as one would run it in production but quicker: a check every 100 ms, one
  * failed check marks a host DOWN and one good one UP again, idle server connections closed within ~0.5 s.
  *
- * By default nothing is resent to the other host (no `option redispatch`; HAProxy's default `retries 3` only
- * retries a refused connection on the same host), so whatever Shoal lets through (a refused connection, a reset,
- * an empty answer) reaches the load as a failed request: zero failures must come from Shoal's own drain.
+ * Nothing is resent to the other host (no `option redispatch`; HAProxy's default `retries 3` only retries a
+ * refused connection on the same host), so whatever Shoal lets through (a refused connection, a reset, an empty
+ * answer) reaches the clients as a failed request: zero failures must come from Shoal's own shutdown sequence.
  */
 function haproxyConfig(a: ShoalHost, b: ShoalHost, options: DeployOptions) {
-  // Why resending where a test asks for it: `shoal run` has no shutdown delay (the supervisor's `shutdownDelayMs`
-  // is 0 and no flag sets it), so at SIGTERM a host stops accepting at once, before HAProxy's next check (≤ 100 ms)
-  // can see /readyz's 503: the connections it refuses then, and those in its listen backlog (reset when the socket
-  // closes), get no answer. None reached a worker, so resending them to the other host is safe here: one retry,
-  // redispatched (\`option redispatch 1\`: on every retry), after a refused connection or one closed before any
-  // answer (\`retry-on conn-failure empty-response\`). Remove it once \`shoal run\` can delay its shutdown.
-  const resend = options.resendUnanswered
-    ? '  option redispatch 1\n  retries 1\n  retry-on conn-failure empty-response\n'
-    : '';
+  // `check addr … port …`: the checks go to the metrics port, plain HTTP. With a check port of its own HAProxy
+  // sends no PROXY header on checks unless told to (`check-send-proxy`; configuration.txt, "check").
+  const server = (host: ShoalHost, extra: string) =>
+    `  server ${host.name} ${host.address}:${host.port} ${extra}check addr ${host.address} port ${host.metricsPort}\n`;
+  const backend = (name: string, balancing: string, servers: string) => `
+backend ${name}
+  balance ${balancing}
+  option httpchk GET /readyz
+  http-check expect status 200
+  # A host's drain lasts until HAProxy closes its idle connections to it: half of them every pool-purge-delay
+  # (5 s by default); 100 ms keeps a shutdown short.
+  default-server inter 100ms fall 1 rise 1 pool-purge-delay 100ms
+  # A check may take longer than \`inter\` (then its timeout): a primary busy handing off the load can answer
+  # /readyz late, and with \`fall 1\` one late answer would take a healthy host out.
+  timeout check 2s
+${servers}`;
+  const backends = options.proxy
+    ? // Each client sticks to a host by its address (`balance source`) and, inside the host, to a worker by the
+      // same address, which Shoal reads from the PROXY header.
+      backend('hosts', 'source', server(a, 'send-proxy-v2 ') + server(b, 'send-proxy-v2 ')) +
+      backend('hosts-v1', 'source', server(a, 'send-proxy ') + server(b, 'send-proxy '))
+    : backend(
+        'hosts',
+        'roundrobin\n  cookie SERVERID insert indirect nocache',
+        server(a, 'cookie a ') + server(b, 'cookie b '),
+      );
+  const routes = options.proxy ? '  use_backend hosts-v1 if { path_beg /v1/ }\n' : '';
   return ({ port }: { port: number }) => `
 global
   log stderr format raw local0
@@ -62,41 +100,27 @@ defaults
 
 frontend web
   bind 127.0.0.1:${port}
-  default_backend hosts
-
-backend hosts
-  balance roundrobin
-  cookie SERVERID insert indirect nocache
-  option httpchk GET /readyz
-  http-check expect status 200
-  # A host's drain lasts until HAProxy closes its idle connections to it: half of them every pool-purge-delay
-  # (5 s by default); 100 ms keeps a shutdown short.
-  default-server inter 100ms fall 1 rise 1 pool-purge-delay 100ms
-  # A check may take longer than \`inter\` (then its timeout): a primary busy handing off the load can answer
-  # /readyz late, and with \`fall 1\` one late answer would take a healthy host out.
-  timeout check 2s
-${resend}  # PROXY-PROTOCOL (to come): once Shoal's primary reads the PROXY header (strategy option routeBy: 'proxy'),
-  # each server line below gets \`send-proxy-v2\`, both hosts run with that strategy, and the app sees the
-  # client's address instead of HAProxy's. Health checks stay plain HTTP on the metrics port.
-  server a ${a.address}:${a.port} check addr ${a.address} port ${a.metricsPort} cookie a
-  server b ${b.address}:${b.port} check addr ${b.address} port ${b.metricsPort} cookie b
-`;
+${routes}  default_backend hosts
+${backends}`;
 }
 
 async function deploy(options: DeployOptions = {}): Promise<Deployment> {
+  const args = ['--shutdown-delay', shutdownDelay, ...(options.proxy ? ['--route-by', 'proxy'] : [])];
   const [a, b] = await Promise.all([
-    startHost(app, { name: 'a', address: '127.0.0.2' }),
-    startHost(app, { name: 'b', address: '127.0.0.3' }),
+    startHost(app, { name: 'a', address: '127.0.0.2', args }),
+    startHost(app, { name: 'b', address: '127.0.0.3', args }),
   ]);
   const haproxy = await startHaproxy(haproxyConfig(a, b, options));
-  await haproxy.waitForServer('hosts', 'a', 'UP');
-  await haproxy.waitForServer('hosts', 'b', 'UP');
+  for (const backend of options.proxy ? ['hosts', 'hosts-v1'] : ['hosts']) {
+    await haproxy.waitForServer(backend, 'a', 'UP');
+    await haproxy.waitForServer(backend, 'b', 'UP');
+  }
   return { a, b, haproxy };
 }
 
 interface Answer {
   status: number;
-  /** The host's name and the worker's index, from the body (`a 1 (pid …)`). */
+  /** The host's name and the worker's index, from the body (`a 1 client … (pid …)`). */
   host: string;
   worker: string;
   setCookie: string[];
@@ -204,45 +228,103 @@ describe('two shoal hosts behind HAProxy', () => {
     expect(Object.keys(result.byFirstWord).sort()).toEqual(['a', 'b']);
   });
 
-  // What passes today: HAProxy resends what host a refused before its next check (see haproxyConfig).
-  it('drains a host shut down gracefully: HAProxy marks it DOWN, no request fails, the other host takes all', async (context) => {
+  it('drains a host shut down gracefully: /readyz takes it out, no request fails, the other host takes all', async (context) => {
     requireBinary(context, 'haproxy', haproxyBinary);
-    await gracefulShutdown(await deploy({ resendUnanswered: true }));
+    await gracefulShutdown(await deploy());
   });
 
-  // The goal: /readyz alone takes the host out, nothing resent by the load balancer. It needs the host to keep
-  // serving for longer than one check interval after SIGTERM (the supervisor's shutdownDelayMs), which `shoal run`
-  // cannot be told yet: today this fails with a few 503s (connections refused before HAProxy's next check) and
-  // 502s (connections reset in the closing listen backlog). SHOAL_TEST_READYZ_ONLY=1 runs it.
-  it.skipIf(!process.env.SHOAL_TEST_READYZ_ONLY)(
-    'drains a host shut down gracefully with /readyz alone (needs a shutdown delay in shoal run)',
-    async (context) => {
-      requireBinary(context, 'haproxy', haproxyBinary);
-      await gracefulShutdown(await deploy(), { checkSaw503: true });
-    },
-  );
+  it("gives the app each client's address over send-proxy-v2 and send-proxy, routes by it, and reloads with zero failures", async (context) => {
+    requireBinary(context, 'haproxy', haproxyBinary);
+    const { a, haproxy } = await deploy({ proxy: true });
 
-  it.todo('passes the client address to the app with send-proxy-v2 (strategy option routeBy: proxy)');
+    // Twelve clients, each through both backends (v2, and v1 for /v1/), on new connections (a new source port
+    // each) and on a kept-alive one.
+    const addresses = clientAddresses(12);
+    const exchanges: Exchange[] = [];
+    for (const address of addresses) {
+      for (const path of ['/', '/v1/']) {
+        const agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: address });
+        try {
+          for (let i = 0; i < 3; i++) exchanges.push(await exchange(haproxy.port, address, { path }));
+          for (let i = 0; i < 3; i++) exchanges.push(await exchange(haproxy.port, address, { path, agent }));
+        } finally {
+          agent.destroy();
+        }
+      }
+    }
+    expectClientsSeen(exchanges);
+    // One worker of one host per client, whatever the connection and the PROXY version: HAProxy picks the host
+    // by the client's address, Shoal the worker by the address in the PROXY header.
+    const placement = workersByClient(exchanges);
+    for (const address of addresses) expect([...(placement.get(address) ?? [])], address).toHaveLength(1);
+    // The clients spread over both hosts, and over both workers of each.
+    const used = new Set([...placement.values()].flatMap((workers) => [...workers]));
+    expect([...used].sort()).toEqual(['a 0', 'a 1', 'b 0', 'b 1']);
+    // The checks reach /readyz without a PROXY header: not one failed (a header would get a 400 and take the host
+    // out).
+    for (const backend of ['hosts', 'hosts-v1'])
+      for (const name of ['a', 'b'])
+        expect(await serverStat(haproxy, name, backend)).toMatchObject({
+          status: 'UP',
+          check: 'L7OK',
+          checkFailures: 0,
+        });
+
+    // A rolling reload of host a under load from four client addresses (send-proxy-v2).
+    const clients = startClients({ port: haproxy.port, addresses: clientAddresses(4), maxMs: 25_000 });
+    let result: ClientsResult;
+    try {
+      await clients.reached(200);
+      const reloaded = await shoal(a, ['reload', '--json']);
+      expect(reloaded.code, reloaded.stderr).toBe(0);
+      const report = JSON.parse(reloaded.stdout) as { slots: { outcome: string }[] };
+      expect(report.slots.map((slot) => slot.outcome)).toEqual(['replaced', 'replaced']);
+      await clients.reached(clients.answered + 200);
+    } finally {
+      result = await clients.stop();
+    }
+    const summary = `${result.exchanges.length} requests, ${result.failures.length} failed; haproxy:\n${haproxy.process.transcript()}`;
+    expect(result.failures, summary).toEqual([]);
+    expectClientsSeen(result.exchanges);
+    // The reload happened under this load: host a served it from its old workers and from their replacements.
+    const onA = result.exchanges.filter((e) => e.host === 'a');
+    expect(new Set(onA.map((e) => e.pid)).size, summary).toBeGreaterThanOrEqual(3);
+  });
 });
 
-async function serverStat(haproxy: Haproxy, server: string): Promise<HaproxyStat> {
-  const stat = (await haproxy.stats()).find((line) => line.proxy === 'hosts' && line.server === server);
-  if (stat === undefined) throw new Error(`no hosts/${server} in haproxy's stats`);
+/** The app saw every request come from its client's own address and port, not HAProxy's. */
+function expectClientsSeen(exchanges: readonly Exchange[]): void {
+  const wrong = exchanges.filter((e) => e.seenAddress !== e.client || e.seenPort !== e.clientPort);
+  expect(wrong.slice(0, 5)).toEqual([]);
+}
+
+/** Per client address, the `host worker` pairs that served it. */
+function workersByClient(exchanges: readonly Exchange[]): Map<string, Set<string>> {
+  const placement = new Map<string, Set<string>>();
+  for (const e of exchanges) {
+    const workers = placement.get(e.client) ?? new Set<string>();
+    workers.add(`${e.host} ${e.worker}`);
+    placement.set(e.client, workers);
+  }
+  return placement;
+}
+
+async function serverStat(haproxy: Haproxy, server: string, backend = 'hosts'): Promise<HaproxyStat> {
+  const stat = (await haproxy.stats()).find((line) => line.proxy === backend && line.server === server);
+  if (stat === undefined) throw new Error(`no ${backend}/${server} in haproxy's stats`);
   return stat;
 }
 
-async function gracefulShutdown(
-  { a, haproxy }: Deployment,
-  options: { checkSaw503?: boolean } = {},
-): Promise<void> {
+async function gracefulShutdown({ a, haproxy }: Deployment): Promise<void> {
   const load = startLoad({ port: haproxy.port, keepAliveClients: 4, newConnectionClients: 2, maxMs: 25_000 });
   let during: LoadResult;
   try {
     await load.reached(200);
     a.run.child.kill('SIGTERM');
     const down = await haproxy.waitForServer('hosts', 'a', 'DOWN');
-    // L7STS: a check got /readyz's 503; L4CON or SOCKERR: the host had stopped listening when the check came.
-    if (options.checkSaw503) expect(down.check).toBe('L7STS');
+    // L7STS: a check got /readyz's 503 while the host still served (L4CON or SOCKERR would say it had already
+    // stopped listening when the check came: the shutdown delay too short).
+    expect(down.check).toBe('L7STS');
     expect(await a.run.waitForExit()).toEqual({ code: 0, signal: null });
     expect(a.run.named('shutdown-end')[0]).toMatchObject({ graceful: 2, forced: 0 });
     await load.reached(load.ok + 200);
@@ -252,6 +334,13 @@ async function gracefulShutdown(
   const summary = `${during.ok} requests, ${during.failed} failed; haproxy:\n${haproxy.process.transcript()}`;
   expect(during.errors, summary).toEqual([]);
   expect(during.failed, summary).toBe(0);
+  // Nor did HAProxy have to try again: no connection to host a failed, no answer from it was cut short.
+  expect(await serverStat(haproxy, 'a'), summary).toMatchObject({
+    retries: 0,
+    redispatches: 0,
+    connectionErrors: 0,
+    responseErrors: 0,
+  });
 
   // Host a is gone: everything goes to b.
   const after = startLoad({

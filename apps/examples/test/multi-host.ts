@@ -30,10 +30,19 @@ export interface ShoalHost {
   env: NodeJS.ProcessEnv;
 }
 
-/** `shoal run <app> -i <workers> --metrics <address>:0 --name <unique>`, resolved once every worker is ready. */
+/**
+ * `shoal run <app> -i <workers> --metrics <address>:0 --name <unique> [args]`, resolved once every worker is ready.
+ */
 export async function startHost(
   app: string,
-  options: { name: string; address: string; workers?: number; env?: NodeJS.ProcessEnv },
+  options: {
+    name: string;
+    address: string;
+    workers?: number;
+    /** More `shoal run` flags (`--shutdown-delay 400ms`, `--route-by proxy`). */
+    args?: readonly string[];
+    env?: NodeJS.ProcessEnv;
+  },
 ): Promise<ShoalHost> {
   const runtimeDir = mkdtempSync(path.join(os.tmpdir(), 'shoal-host-'));
   dirs.push(runtimeDir);
@@ -50,6 +59,7 @@ export async function startHost(
       `${options.address}:0`,
       '--name',
       shoalName,
+      ...(options.args ?? []),
     ],
     env: { ...env, HOST: options.address, PORT: String(port), HOST_NAME: options.name, ...options.env },
     stderrEvents: true,
