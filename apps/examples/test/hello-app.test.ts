@@ -1,19 +1,10 @@
 // The quick start's main command: the unmodified seed app under `shoal run`, served by every worker.
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { get, ProcessFixture } from '../../../tools/test-support/index.js';
+import { freePort, get, ProcessFixture } from '../../../tools/test-support/index.js';
 
 const shoal = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
 const app = fileURLToPath(new URL('../src/hello-app.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('hello-app under shoal run', () => {
   it('serves from two workers, prefixes their output, and stops in order on SIGTERM', async () => {

@@ -3,14 +3,13 @@
 // the exit code and how long it took.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { resolveOptions } from '../../../packages/supervisor/dist/driver/options.js';
-import { get, ProcessFixture, startLoad } from '../../../tools/test-support/index.js';
+import { freePort, get, ProcessFixture, startLoad } from '../../../tools/test-support/index.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const shoal = path.join(root, 'packages/cli/dist/bin.js');
@@ -42,14 +41,6 @@ function localArgs(args: readonly string[], metricsPort: number): string[] {
   out[valueAt('-i')] = '2';
   out[valueAt('--metrics')] = `127.0.0.1:${metricsPort}`;
   return out;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -1,12 +1,11 @@
 // Shared by the framework tests: an unmodified app under `shoal run` on a free port, with a control directory
 // of its own (removed after the test), and the `shoal` control commands that reach it.
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
-import { type FixtureEvent, ProcessFixture } from '../../../tools/test-support/index.js';
+import { type FixtureEvent, freePort, ProcessFixture } from '../../../tools/test-support/index.js';
 
 export const shoalBin = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
 
@@ -20,14 +19,6 @@ export function tempDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'shoal-examples-'));
   dirs.push(dir);
   return dir;
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export interface ShoalRun {

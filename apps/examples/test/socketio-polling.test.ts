@@ -1,22 +1,14 @@
 // Socket.IO 4 over long polling under `shoal run`, with real socket.io-client sessions: sticky by the client's
 // address (IP hash) or by the session id (--route-by and the app's claim), and round robin failing as it should.
 import http from 'node:http';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../tools/test-support/index.js';
 import { ProcessFixture } from '../../../tools/test-support/process-fixture.js';
 import { runSession, type SessionRecord, workersOf } from './socketio-session.js';
 
 const shoal = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
 const app = fileURLToPath(new URL('../src/socketio-app.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** `shoal run socketio-app.js -i 3` with `flags`; resolves once the three workers listen, with their pids. */
 async function shoalRun(flags: string[]): Promise<{ port: number; pids: Set<string> }> {
