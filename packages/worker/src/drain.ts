@@ -62,8 +62,11 @@ export class Drain {
    * still open once no connection is left or after `timeoutMs` (`Infinity`: no timeout). A call while a
    * drain is waiting shares its result.
    */
-  start(timeoutMs: number): Promise<DrainResult> {
-    if (this.#pending) return this.#pending.promise;
+  start(timeoutMs: number, closeIdle = false): Promise<DrainResult> {
+    if (this.#pending) {
+      if (closeIdle) closeIdleConnections(this.#servers.listening());
+      return this.#pending.promise;
+    }
     this.#draining = true;
     for (const response of this.#responses) {
       // Headers already sent said keep-alive; changing the flag now would not reach the client. That
@@ -71,7 +74,9 @@ export class Drain {
       if (!response.headersSent) response.shouldKeepAlive = false;
     }
     this.#responses.clear();
-    for (const server of this.#servers.listening()) stopAccepting(server);
+    const servers = this.#servers.listening();
+    for (const server of servers) stopAccepting(server);
+    if (closeIdle) closeIdleConnections(servers);
     let resolve: (result: DrainResult) => void = () => {};
     const promise = new Promise<DrainResult>((settle) => {
       resolve = settle;
@@ -116,5 +121,22 @@ function stopAccepting(server: Server): void {
     Server.prototype.close.call(server);
   } catch {
     // A server that cannot close is left as it is: the drain must not throw into the app.
+  }
+}
+
+/**
+ * Closes the keep-alive connections no request is on (an HTTP server's own closeIdleConnections). Only when
+ * asked: a client may be sending a request on one at this moment, which is why a drain normally waits for the
+ * next response to say Connection: close; after a shutdown's delay nothing should be sending any more.
+ */
+function closeIdleConnections(servers: readonly Server[]): void {
+  for (const server of servers) {
+    const close = (server as Server & { closeIdleConnections?: () => void }).closeIdleConnections;
+    if (typeof close !== 'function') continue;
+    try {
+      close.call(server);
+    } catch {
+      // Not an HTTP server after all, or already gone.
+    }
   }
 }

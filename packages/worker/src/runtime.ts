@@ -84,7 +84,10 @@ export function startWorkerRuntime(): WorkerRuntime {
   channel.on('protocolError', () => {
     // A message this worker cannot read is dropped; it must never take the application down.
   });
-  channel.handle('shoal.drain', (params) => drain.start(parseDrainParams(params).timeoutMs));
+  channel.handle('shoal.drain', (params) => {
+    const { timeoutMs, closeIdle } = parseDrainParams(params);
+    return drain.start(timeoutMs, closeIdle);
+  });
   channel.handle('shoal.ping', () => ({ pid: process.pid, uptimeMs: Math.round(process.uptime() * 1000) }));
   channel.handle('shoal.socketCopy', (params) => {
     const port = (params as { port?: unknown } | null)?.port;

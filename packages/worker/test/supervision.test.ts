@@ -1,5 +1,7 @@
 // The worker side of supervision in real processes: a node:cluster primary (fixtures/supervised-primary.mjs)
 // speaks the wire contract by hand to a worker running the runtime's preload, over real IPC and sockets.
+
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -271,6 +273,31 @@ for (const node of nodes) {
       // The idle keep-alive connection is not closed by the drain: the supervisor decides what comes next.
       expect(first.result).toEqual({ connections: 1, requests: 0 });
       expect(second.result).toEqual(first.result);
+    });
+  });
+
+  describe(`drain closing idle connections${label}`, () => {
+    it('shoal.drain with closeIdle closes idle keep-alive connections at once, and the one in use after its answer', async () => {
+      const fixture = startPrimary();
+      await fixture.waitForEvent('hello');
+      const { port } = (await appEvent(fixture, 'listening')) as { port: number };
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+      agents.push(agent);
+      const slowStarted = appEvent(fixture, 'slow-started');
+      const slow = get(port, '/slow', agent);
+      await Promise.all([get(port, '/a', agent), get(port, '/b', agent)]);
+      await slowStarted;
+      const idle = Object.values(agent.freeSockets).flat() as net.Socket[];
+      expect(idle).toHaveLength(2);
+      const closed = Promise.all(idle.map((socket) => once(socket, 'close')));
+      const drained = rpc(fixture, 'shoal.drain', { timeoutMs: 10_000, closeIdle: true });
+      // Closed by the server while nothing was on them: no request of the client's is lost.
+      await closed;
+      fixture.send({ cmd: 'app', message: { cmd: 'release-slow' } });
+      expect(await slow).toEqual({ body: 'slow done', connection: 'close', reused: false });
+      expect((await drained).result).toEqual({ connections: 0, requests: 0 });
+      const bad = await rpc(fixture, 'shoal.drain', { timeoutMs: 1, closeIdle: 'yes' });
+      expect(bad).toMatchObject({ event: 'rpc-error', code: 'SHOAL_ERR_RPC_REMOTE' });
     });
   });
 

@@ -6,6 +6,8 @@ import { type ExitResult, exited, exitedWithin } from './exit-watch.js';
 export interface KillLadderOptions {
   /** Longest wait for the worker's connections to finish (drain); 0 skips draining. */
   drainTimeoutMs: number;
+  /** Close idle keep-alive connections when the drain starts (after a shutdown's delay: nothing sends any more). */
+  closeIdle?: boolean;
   /** Longest wait for an exit after `disconnect()`. */
   disconnectTimeoutMs: number;
   /** Longest wait for an exit after SIGTERM, before SIGKILL. */
@@ -35,7 +37,7 @@ export async function stopWorker(
   let leftOpen: number | undefined;
   if (!hung && worker.isConnected()) {
     if (options.drainTimeoutMs > 0 && session?.hasRuntime)
-      leftOpen = await drain(session, options.drainTimeoutMs);
+      leftOpen = await drain(session, options.drainTimeoutMs, options.closeIdle === true);
     // Once only: a worker whose loop is busy gets a second `disconnect` queued behind the first, and handling it
     // after its channel closed throws ERR_IPC_DISCONNECTED in the worker (as with node:cluster). Two stops of one
     // worker can overlap: a start timeout and the reload that started it both stop it.
@@ -51,11 +53,15 @@ export async function stopWorker(
 }
 
 /** Asks the worker runtime to drain; resolves with the connections still open, or undefined if it could not ask. */
-async function drain(session: WorkerSession, timeoutMs: number): Promise<number | undefined> {
+async function drain(
+  session: WorkerSession,
+  timeoutMs: number,
+  closeIdle: boolean,
+): Promise<number | undefined> {
   try {
     const result = (await session.channel.request(
       'shoal.drain',
-      { timeoutMs },
+      closeIdle ? { timeoutMs, closeIdle } : { timeoutMs },
       // A little longer than the worker's own deadline, so its answer (with what is left) arrives first.
       { timeoutMs: timeoutMs + 1_000 },
     )) as { connections?: unknown } | undefined;

@@ -602,6 +602,9 @@ export class Supervisor<
         ladder: {
           // The drain and the disconnect share the budget.
           drainTimeoutMs: Math.min(options.drainTimeoutMs, Math.floor(budget * 0.8)),
+          // After the delay the load balancer has stopped sending: idle keep-alive connections would only keep
+          // the drain waiting for the server's keep-alive timeout.
+          closeIdle: options.shutdownDelayMs > 0,
           disconnectTimeoutMs: Math.max(1, Math.floor(budget * 0.2)),
           termTimeoutMs: options.termTimeoutMs,
         },
