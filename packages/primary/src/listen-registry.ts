@@ -4,6 +4,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import type { LoadReport, QueryServerMessage } from '@shoal/protocol';
 import type { ProxyInfo } from '@shoal/scheduler';
+import { channels } from './diagnostics.js';
 import type { Distribution } from './distribution.js';
 import type { HandOffOptions } from './hand-off.js';
 import { handleKey } from './handle-key.js';
@@ -112,7 +113,11 @@ export class ListenRegistry {
   /** A connection a worker handed back with its request: its key's handle routes it again, or it is closed. */
   reroute(key: string, client: RawStreamHandle, bytes: Uint8Array, proxy: ProxyInfo | undefined): void {
     const handle = this.#handles.get(key);
-    if (handle?.reroute?.(client, bytes, proxy) !== true) client.close();
+    if (handle?.reroute?.(client, bytes, proxy) === true) return;
+    // Its key closed meanwhile (every worker stopped listening: a shutdown): nobody is left to serve it.
+    client.close();
+    if (channels.closedUnserved.hasSubscribers)
+      channels.closedUnserved.publish({ key, count: 1, reason: 'key-closed' });
   }
 
   /** A worker claimed a routing key: every handle it belongs to tells its strategy. */

@@ -47,14 +47,27 @@ function isConnectionMessage(message: unknown): message is ConnectionMessage {
   );
 }
 
-/** The listening server on `port` (its address as `server.address()` reports it, round-robin servers included). */
-function serverOn(servers: ListeningServers, port: number | null): Server | undefined {
-  if (port === null) return undefined;
-  for (const server of servers.listening()) {
-    const address = server.address();
-    if (address !== null && typeof address === 'object' && address.port === port) return server;
-  }
-  return undefined;
+/**
+ * The listening server on `port` (its address as `server.address()` reports it, round-robin servers included).
+ * The last one found per port is kept: looking through every listening server (and the process's handles) per
+ * connection would cost as much as the connections open.
+ */
+function serverFinder(servers: ListeningServers): (port: number | null) => Server | undefined {
+  const known = new Map<number, Server>();
+  return (port) => {
+    if (port === null) return undefined;
+    const cached = known.get(port);
+    if (cached?.listening) return cached;
+    known.delete(port);
+    for (const server of servers.listening()) {
+      const address = server.address();
+      if (address !== null && typeof address === 'object' && address.port === port) {
+        known.set(port, server);
+        return server;
+      }
+    }
+    return undefined;
+  };
 }
 
 /**
@@ -105,10 +118,11 @@ function deliver(
 
 /** Starts answering hand-offs with bytes; returns a function that stops. */
 export function acceptConnectionDeliveries(servers: ListeningServers, guard: MisrouteGuard): () => void {
+  const serverOn = serverFinder(servers);
   const onInternal = (message: unknown, client: unknown): void => {
     if (!isConnectionMessage(message)) return;
     let accepted = false;
-    const server = serverOn(servers, message.port);
+    const server = serverOn(message.port);
     if (server !== undefined && client !== undefined && client !== null) {
       const sources = Array.isArray(message.routeBy)
         ? message.routeBy.filter((source): source is string => typeof source === 'string')
