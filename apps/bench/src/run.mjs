@@ -44,7 +44,7 @@ export const SCENARIOS = [
 ];
 // Only when asked for by name (--only pm2): it installs PM2 from the npm registry, which CI must never do. Its
 // figures go to pm2.json and pm2.md, next to (never over) latest.*.
-export const OPT_IN_SCENARIOS = ['pm2'];
+export const OPT_IN_SCENARIOS = ['pm2', 'sticky'];
 const KNOWN = [...SCENARIOS, ...OPT_IN_SCENARIOS];
 
 const USAGE = `usage: node apps/bench/src/run.mjs [options]
@@ -208,6 +208,8 @@ export async function main(argv) {
 
   const scenarios = {};
   const wants = (name) => config.only.includes(name);
+  if (wants('sticky'))
+    return (await import('./scenarios/sticky.mjs')).stickyMain(config, meta, log('sticky'));
   if (wants('keepalive') || wants('memory')) {
     scenarios.keepalive = await throughputScenario(config, { keepAlive: true, log: log('keepalive') });
   }
