@@ -53,7 +53,8 @@ const USAGE = `usage: node apps/bench/src/run.mjs [options]
   --pairs N             node/Shoal pairs per figure (default 5; 1 with --quick)
   --only LIST           comma-separated subset of: ${SCENARIOS.join(', ')}
                         (default: all of those); also ${OPT_IN_SCENARIOS.join(', ')}, which runs only when named
-                        (shoal run vs PM2 cluster mode; installs PM2 into ~/.cache/shoal-bench on first use)
+                        (pm2: shoal run vs PM2 cluster mode, installs PM2 into ~/.cache/shoal-bench on first use;
+                        sticky: Shoal's routeBy vs @socket.io/sticky vs round robin, run alone)
   --out DIR             where latest.json, latest.md and latest.svg go (default apps/bench/results;
                         apps/bench/results/quick with --quick, so a smoke run never replaces the figures)
   --generator NAME      wrk or autocannon (default: wrk when on PATH, else autocannon)
