@@ -281,6 +281,25 @@ describe('routing by the head of a connection', () => {
     expect(new Set(homes.values()).size).toBeGreaterThan(1);
   });
 
+  it('keeps a connection keyed by its PROXY client on its worker, whatever its requests carry', async () => {
+    const { port } = await start({ ROUTE_BY: '["proxy","query:sid"]' });
+    await claimOn(port, 1, 'key-one');
+    await claimOn(port, 2, 'key-two');
+    const connection = keptAlive(port);
+    try {
+      const first = await connection.send(
+        'PROXY TCP4 198.51.100.7 127.0.0.1 5555 80\r\nGET /a?sid=key-one HTTP/1.1\r\nHost: x\r\n\r\n',
+      );
+      // The PROXY client comes first in routeBy: it is every request's key on this connection.
+      for (const key of ['key-two', 'key-one', 'key-two']) {
+        const seen = await connection.send(`GET /b?sid=${key} HTTP/1.1\r\nHost: x\r\n\r\n`);
+        expect(seen).toMatchObject({ worker: first.worker, remoteAddress: '198.51.100.7' });
+      }
+    } finally {
+      connection.close();
+    }
+  });
+
   it('believes a PROXY header only from the proxies it is told of, and closes one from anybody else', async () => {
     const { app, port } = await start({ ROUTE_BY: '["proxy"]', PROXY_FROM: '["127.0.0.2"]' });
     const line = 'PROXY TCP4 198.51.100.9 127.0.0.1 4444 80\r\n';

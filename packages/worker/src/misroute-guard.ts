@@ -122,7 +122,7 @@ export class MisrouteGuard {
     const routed = this.#routed.get(request.socket);
     if (routed === undefined) return undefined;
     if (++routed.requests === 1 && routed.key !== undefined) return undefined;
-    const key = requestKey(request, routed.sources);
+    const key = requestKey(request, routed.sources, proxyClient(routed.proxy));
     if (key === undefined || key === routed.key || this.#owned.has(key)) return undefined;
     if (!this.#enabled() || typeof process.send !== 'function' || !process.connected) return undefined;
     return routed;
@@ -154,6 +154,14 @@ export class MisrouteGuard {
     // Our copy is closed once the primary has its own; the client's connection lives on there.
     process.send(message, handle as never, undefined, () => socket.destroy());
   }
+}
+
+/** The client address a PROXY header gave the connection (its `proxy` routing key), if any. */
+function proxyClient(proxy: unknown): string | undefined {
+  const fields = proxy as { command?: unknown; sourceAddress?: unknown } | undefined;
+  return fields?.command === 'proxy' && typeof fields.sourceAddress === 'string'
+    ? fields.sourceAddress
+    : undefined;
 }
 
 /** The request as the client sent it, its body (if any) with a Content-Length, and no `Expect` (answered here). */

@@ -1,6 +1,6 @@
-// The routing key of a parsed HTTP request, read from the same sources the primary's strategy reads a
-// connection's first request by (`query:<name>`, `cookie:<name>`, `header:<name>`; `proxy` names the
-// connection, not a request, so it is not read here).
+// The routing key of a parsed HTTP request, read from the same sources, in the same order, as the primary's
+// strategy reads a connection's first request by (`query:<name>`, `cookie:<name>`, `header:<name>`; `proxy` is
+// the connection's PROXY header client, the same for every request on it).
 import type { IncomingMessage } from 'node:http';
 
 function queryValue(url: string | undefined, name: string): string | undefined {
@@ -32,9 +32,17 @@ function headerValue(request: IncomingMessage, name: string): string | undefined
   return name === 'x-forwarded-for' ? text.split(',')[0]?.trim() : text;
 }
 
-/** The first non-empty value of `sources` in `request`, or undefined. */
-export function requestKey(request: IncomingMessage, sources: readonly string[]): string | undefined {
+/** The first non-empty value of `sources` in `request` (`proxyKey` for `proxy`), or undefined. */
+export function requestKey(
+  request: IncomingMessage,
+  sources: readonly string[],
+  proxyKey?: string,
+): string | undefined {
   for (const source of sources) {
+    if (source === 'proxy') {
+      if (proxyKey !== undefined && proxyKey !== '') return proxyKey;
+      continue;
+    }
     const colon = source.indexOf(':');
     if (colon === -1) continue;
     const kind = source.slice(0, colon);
