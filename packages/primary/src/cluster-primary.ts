@@ -91,10 +91,17 @@ export class ClusterPrimary extends EventEmitter<ClusterPrimaryEvents> {
     // Wrapped now, so a worker's first listen on one already finds its address.
     if (options?.inheritedSockets !== undefined) this.#registry.inherit(options.inheritedSockets);
     const settings = mergeSettings(this.settings, options);
-    if (
-      settings.workerRuntime === false &&
-      (this.#distribution?.readsHead === true || (this.#distribution === undefined && readsHead(settings)))
-    ) {
+    // Resolved (and checked) before anything is kept: a bad strategy throws here again at the next call, and the
+    // distribution is frozen only once it was accepted — nothing half-applies.
+    const distribution =
+      this.#distribution ??
+      resolveDistribution(
+        this.schedulingPolicy,
+        this.#environment,
+        settings.strategy,
+        settings.strategyOptions,
+      );
+    if (settings.workerRuntime === false && distribution.readsHead) {
       // Its connections could only be closed: the bytes read in the primary need the runtime to reach the app.
       throw errInvalidArgValue(
         'options.workerRuntime',
@@ -104,14 +111,8 @@ export class ClusterPrimary extends EventEmitter<ClusterPrimaryEvents> {
     }
     this.settings = settings;
     if (this.#distribution === undefined) {
-      // Frozen only once it succeeded: a bad strategy throws here again at the next call, never half-applies.
-      this.#distribution = resolveDistribution(
-        this.schedulingPolicy,
-        this.#environment,
-        settings.strategy,
-        settings.strategyOptions,
-      );
-      this.#registry.distribution = this.#distribution;
+      this.#distribution = distribution;
+      this.#registry.distribution = distribution;
       process.on('internalMessage', (message: { cmd?: unknown }) => this.#onDebugEnabled(message));
     }
     process.nextTick(() => this.emit('setup', settings));
@@ -327,12 +328,4 @@ export class ClusterPrimary extends EventEmitter<ClusterPrimaryEvents> {
       this.#allDisconnected.emit('disconnect');
     }
   }
-}
-
-/** Whether the settings name a strategy that will read heads (checked before the distribution is frozen). */
-function readsHead(settings: ClusterSettings): boolean {
-  const routeBy = settings.strategyOptions?.routeBy;
-  if (routeBy !== undefined) return true;
-  const strategy = settings.strategy as { head?: unknown } | undefined;
-  return typeof strategy === 'object' && strategy !== null && strategy.head !== undefined;
 }
